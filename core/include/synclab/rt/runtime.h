@@ -1,0 +1,251 @@
+// runtime.h: the seam between primitives and the runtime that runs them.
+//
+// Primitives never block, spin, read the clock or touch shared words except
+// through this header, so the same algorithm runs on two runtimes:
+//
+//   native  goroutines are OS threads, parking is a futex, time is real.
+//           A thread outside any runtime ("plain") behaves as native, untraced.
+//   sim     goroutines are fibers on one thread; every Step, Park, Ready,
+//           spin and clock read is a scheduling point (see sim.h).
+//
+// The current thread's runtime is found through one thread-local pointer,
+// detail::tls_ctx; it is null on plain threads, which is what keeps the
+// uncontended Mutex path to one load and one branch beyond the CAS.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "synclab/trace/event.h"
+
+#ifndef SYNCLAB_TRACE
+#define SYNCLAB_TRACE 1
+#endif
+
+namespace synclab::rt {
+
+using trace::EventKind;
+using trace::ObjectKind;
+using trace::WaitReason;
+
+inline constexpr bool kTraceCompiled = SYNCLAB_TRACE != 0;
+
+// Receives every event of the runtime it is attached to (the recorder).
+// OnEvent assigns seq; it must be cheap and must not block on primitives.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void OnEvent(trace::Event e) noexcept = 0;
+  virtual void OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
+                           Site site) noexcept = 0;
+  virtual void OnObject(ObjectId id, ObjectKind kind, std::string_view name,
+                        ObjectId parent, Site site) noexcept = 0;
+  // The run has ended (its outcome is known): drop the events of teardown.
+  virtual void OnRunEnd() noexcept {}
+};
+
+class Runtime;
+class SemaTable;
+
+// A goroutine as the runtime sees it. Runtimes derive from it.
+struct G {
+  GoroutineId id = 0;
+  Runtime* runtime = nullptr;
+};
+
+// Virtual-clock costs of scheduling points (sim only; see docs/sim-runtime.md).
+inline constexpr std::int64_t kStepNs = 10;     // an atomic access or clock read
+inline constexpr std::int64_t kSpinNs = 100;    // one spin round: 30 PAUSE instructions
+inline constexpr std::int64_t kSwitchNs = 100;  // park, ready, go, gosched
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  // A scheduling point costing `cost_ns` of virtual time (sim); no-op natively.
+  virtual void Point(std::int64_t cost_ns) = 0;
+  // Blocks the current goroutine until Ready(it). `obj` and `reason` say
+  // what it waits for (the trace's go.park and the deadlock report).
+  virtual void Park(WaitReason reason, ObjectId obj, Site site) = 0;
+  // Makes `g` runnable again. A Ready that comes before the Park is kept:
+  // the next Park returns at once.
+  virtual void Ready(G* g, ObjectId obj, Site site) = 0;
+  // The clock (ns): virtual in sim, steady_clock natively.
+  virtual std::int64_t Nanotime() = 0;
+  // The clock for event timestamps: never a scheduling point.
+  virtual std::int64_t TraceTime() = 0;
+  // Go's canSpin(iter) for the current goroutine.
+  virtual bool CanSpin(int iter) = 0;
+  // Go's goyield: let a just-readied goroutine run now (sema handoff).
+  virtual void Goyield() = 0;
+  // Reports a Go fatal error from the current goroutine. Does not return.
+  [[noreturn]] virtual void Fatal(std::string_view message) = 0;
+  // The semaphore table of this runtime (sema.h).
+  virtual SemaTable& Semtable() = 0;
+
+  // The operations behind go.h, for the current goroutine.
+  virtual void Go(std::function<void()> fn, std::string_view name, const Site& site) = 0;
+  virtual void Sleep(std::int64_t ns, const Site& site) = 0;
+  virtual void Gosched(const Site& site) = 0;
+  virtual void Work(std::int64_t ns, const Site& site) = 0;
+  virtual void CheckFailed(std::string_view message, const Site& site) = 0;
+};
+
+// Per-thread view of the runtime. Null on plain threads.
+struct ThreadCtx {
+  Runtime* runtime = nullptr;
+  Sink* sink = nullptr;  // this run's recorder, or null
+  G* g = nullptr;        // the goroutine running on this thread now
+  bool sim = false;
+};
+
+namespace detail {
+inline constinit thread_local ThreadCtx* tls_ctx = nullptr;
+
+// Thrown from Park (and sim scheduling points) to unwind a goroutine when its
+// run is torn down. Deliberately not a std::exception: user code that catches
+// std::exception does not swallow it.
+struct Abort {};
+
+// The runtime of plain threads: native semantics, never traced.
+Runtime& PlainRuntime();
+G* PlainG();  // this plain thread's goroutine record
+
+// Serialises one object's step with its event when a native run is traced,
+// so per-object event order is the order the state really changed.
+class TraceLock {
+ public:
+  void lock() noexcept;
+  void unlock() noexcept { held_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> held_{false};
+};
+TraceLock& TraceStripe(ObjectId key) noexcept;
+}  // namespace detail
+
+inline ThreadCtx* Ctx() noexcept { return detail::tls_ctx; }
+inline Runtime& Current() { return Ctx() ? *Ctx()->runtime : detail::PlainRuntime(); }
+inline G* CurrentG() { return Ctx() ? Ctx()->g : detail::PlainG(); }
+inline GoroutineId CurrentId() { return CurrentG()->id; }
+inline bool InSim() noexcept { return Ctx() && Ctx()->sim; }
+
+// Process-wide id counters (the recorder renumbers densely).
+ObjectId NewObjectId() noexcept;
+GoroutineId NewGoroutineId() noexcept;
+
+// Emits one event if this thread's runtime is traced.
+inline void Emit(EventKind kind, ObjectId obj, const Site& site, std::int64_t f0 = 0,
+                 std::int64_t f1 = 0, std::int64_t f2 = 0, std::int64_t f3 = 0) noexcept {
+  if constexpr (kTraceCompiled) {
+    ThreadCtx* c = detail::tls_ctx;
+    if (c == nullptr || c->sink == nullptr) return;
+    c->sink->OnEvent(trace::Event{0, c->runtime->TraceTime(), c->g->id, obj, kind, site,
+                                  {f0, f1, f2, f3}});
+  }
+}
+
+inline bool Tracing() noexcept {
+  if constexpr (kTraceCompiled) return detail::tls_ctx && detail::tls_ctx->sink;
+  return false;
+}
+
+// Registers a primitive with the trace (its kind, label and creation site).
+ObjectId RegisterObject(ObjectKind kind, std::string_view name, ObjectId parent,
+                        const Site& site);
+
+// One step on an object's shared state: construct it right before the atomic
+// operation, emit the event, let it go out of scope. In sim it is a
+// scheduling point; in a traced native run it holds the object's trace stripe
+// (`key`: the object, or the primitive that owns it) until destroyed.
+class Step {
+ public:
+  explicit Step(ObjectId key, std::int64_t cost_ns = kStepNs) {
+    ThreadCtx* c = detail::tls_ctx;
+    if (c == nullptr) return;
+    if (c->sim) {
+      c->runtime->Point(cost_ns);
+    } else if (kTraceCompiled && c->sink != nullptr) {
+      lock_ = &detail::TraceStripe(key);
+      lock_->lock();
+    }
+  }
+  ~Step() {
+    if (lock_ != nullptr) lock_->unlock();
+  }
+  Step(const Step&) = delete;
+  Step& operator=(const Step&) = delete;
+
+ private:
+  detail::TraceLock* lock_ = nullptr;
+};
+
+// Holds an object's trace stripe in a traced native run, without being a
+// scheduling point: for events that report state without changing it.
+class TraceSection {
+ public:
+  explicit TraceSection(ObjectId key) {
+    if (kTraceCompiled && Tracing() && !detail::tls_ctx->sim) {
+      lock_ = &detail::TraceStripe(key);
+      lock_->lock();
+    }
+  }
+  ~TraceSection() {
+    if (lock_ != nullptr) lock_->unlock();
+  }
+  TraceSection(const TraceSection&) = delete;
+  TraceSection& operator=(const TraceSection&) = delete;
+
+ private:
+  detail::TraceLock* lock_ = nullptr;
+};
+
+// A scheduling point that touches no object (clock reads, spins).
+inline void Point(std::int64_t cost_ns = kStepNs) {
+  if (ThreadCtx* c = detail::tls_ctx; c != nullptr && c->sim) c->runtime->Point(cost_ns);
+}
+
+inline void Park(WaitReason reason, ObjectId obj, const Site& site) {
+  Current().Park(reason, obj, site);
+}
+inline void Ready(G* g, ObjectId obj, const Site& site) { Current().Ready(g, obj, site); }
+inline std::int64_t Nanotime() { return Current().Nanotime(); }
+inline bool CanSpin(int iter) { return Current().CanSpin(iter); }
+inline void Goyield() { Current().Goyield(); }
+
+// Go's procyield(30): one spin round. A scheduling point in sim.
+void Procyield();
+
+// A Go fatal error ("fatal error: <message>"). Inside a runtime the run ends
+// with outcome `fatal`; on a plain thread the fatal handler runs (default:
+// print Go's line to stderr and exit with status 2, as Go does).
+[[noreturn]] void Fatal(std::string_view message);
+
+using FatalHandler = void (*)(std::string_view message);
+// Installs the handler for plain threads; returns the previous one.
+FatalHandler SetFatalHandler(FatalHandler handler) noexcept;
+// A handler that throws FatalError (for tests: CHECK_THROWS_WITH works).
+[[noreturn]] void ThrowingFatalHandler(std::string_view message);
+
+}  // namespace synclab::rt
+
+namespace synclab {
+
+// Thrown to unwind the goroutine that hit a Go fatal error. Not recoverable in
+// Go; here it unwinds the goroutine so its destructors run, and the runtime
+// ends the run. what() is Go's text without "fatal error: ".
+class FatalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A Go panic. what() is Go's text without "panic: ". Catching it is recover().
+class Panic : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace synclab

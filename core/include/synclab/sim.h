@@ -1,0 +1,69 @@
+// sim.h: the deterministic simulation runtime.
+//
+// Goroutines are Boost.Context fibers on the calling thread. Every atomic
+// step, park, ready, spin and clock read is a scheduling point where the
+// strategy picks which running goroutine takes the next step. Given the same
+// program, seed, strategy and procs a run is exactly the same, and every
+// choice it made is returned so that it can be replayed (or forked).
+//
+// Processors: `procs` Ps (GOMAXPROCS). A goroutine runs only while it holds a
+// P; readied goroutines go to the waker's P (runnext), idle Ps take work from
+// the global queue or steal it. A goroutine that has run for 10 ms of virtual
+// time while others wait is preempted (Go's sysmon). With procs = 1 goroutines
+// only interleave where they block, yield or are preempted, as in Go.
+//
+// Virtual clock: each scheduling point costs rt::kStepNs, a spin round
+// rt::kSpinNs, a park/ready/go/gosched rt::kSwitchNs, work(d) costs d. When no
+// goroutine can run the clock jumps to the next timer; with no timer either,
+// the run ends in Go's deadlock error. See docs/sim-runtime.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "synclab/rt/outcome.h"
+#include "synclab/rt/runtime.h"
+
+namespace synclab::sim {
+
+enum class Strategy : std::uint8_t {
+  kRandom,      // uniform among the running goroutines, from a seeded PRNG
+  kRoundRobin,  // the next running goroutine in P order at every point
+  kCount
+};
+inline constexpr std::string_view kStrategyNames[] = {"random", "rr"};
+static_assert(std::size(kStrategyNames) == std::size_t(Strategy::kCount));
+
+struct Options {
+  std::uint64_t seed = 1;
+  Strategy strategy = Strategy::kRandom;
+  int procs = 2;
+  // Decisions to replay first (goroutine ids, one per point that had a
+  // choice); afterwards `strategy` decides.
+  std::vector<GoroutineId> replay;
+  std::uint64_t max_steps = 50'000'000;
+  rt::Sink* sink = nullptr;
+};
+
+struct Result {
+  rt::Outcome outcome;
+  std::vector<GoroutineId> schedule;  // every decision made, in order
+  std::uint64_t steps = 0;            // scheduling points
+  std::int64_t clock_ns = 0;          // virtual time at the end
+};
+
+// A replayed decision named a goroutine that could not run there.
+class ReplayError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs main as goroutine 1 and returns when it returns or the run fails.
+// Goroutine ids are 1, 2, ... in creation order. Not reentrant: a goroutine
+// must not call Run.
+Result Run(const std::function<void()>& main, const Options& options);
+
+}  // namespace synclab::sim

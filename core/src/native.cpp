@@ -1,0 +1,394 @@
+// native.cpp: the native runtime. Goroutines are OS threads that park on a
+// per-thread futex word. Two flavours share the parking code:
+//   PlainRuntime  threads outside any run: no tracking, no tracing.
+//   NativeRun     native::Run: counts goroutines to detect deadlock, records
+//                 the outcome, feeds the sink, tears down what is left.
+#include "synclab/native.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "internal.h"
+#include "synclab/rt/sema.h"
+
+namespace synclab::native {
+namespace {
+
+using rt::G;
+using rt::Sink;
+using rt::Status;
+using rt::ThreadCtx;
+using trace::EventKind;
+using trace::WaitReason;
+
+std::int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int HardwareProcs() { return int(std::max(1u, std::thread::hardware_concurrency())); }
+
+// A binary semaphore on a futex word: Unpark before Park is remembered.
+class Parker {
+ public:
+  void Park() {
+    while (permit_.exchange(0, std::memory_order_acquire) == 0) {
+      permit_.wait(0, std::memory_order_relaxed);
+    }
+  }
+  void Unpark() {
+    permit_.store(1, std::memory_order_release);
+    permit_.notify_one();
+  }
+
+ private:
+  std::atomic<std::uint32_t> permit_{0};
+};
+
+struct NativeG : G {
+  Parker parker;
+};
+
+rt::SemaTable& GlobalSemtable() {
+  static rt::SemaTable table;
+  return table;
+}
+
+void BusyFor(std::int64_t ns) {
+  std::int64_t end = SteadyNs() + ns;
+  while (SteadyNs() < end) {
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+class PlainRuntime final : public rt::Runtime {
+ public:
+  void Point(std::int64_t) override {}
+  void Park(WaitReason, ObjectId, Site) override {
+    static_cast<NativeG*>(rt::detail::PlainG())->parker.Park();
+  }
+  void Ready(G* g, ObjectId, Site) override { static_cast<NativeG*>(g)->parker.Unpark(); }
+  std::int64_t Nanotime() override { return SteadyNs(); }
+  std::int64_t TraceTime() override { return SteadyNs(); }
+  bool CanSpin(int iter) override { return iter < 4 && procs_ > 1; }
+  void Goyield() override { std::this_thread::yield(); }
+  [[noreturn]] void Fatal(std::string_view message) override {
+    rt::detail::RunFatalHandler(message);
+  }
+  rt::SemaTable& Semtable() override { return GlobalSemtable(); }
+
+  void Go(std::function<void()> fn, std::string_view, const Site&) override {
+    std::thread([fn = std::move(fn)] {
+      try {
+        fn();
+      } catch (...) {
+        // An unrecovered panic kills a Go program; so it does here.
+        std::string m = rt::detail::PanicMessage(std::current_exception());
+        std::fprintf(stderr, "%s\n", m.c_str());
+        std::_Exit(2);
+      }
+    }).detach();
+  }
+  void Sleep(std::int64_t ns, const Site&) override {
+    std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
+  }
+  void Gosched(const Site&) override { std::this_thread::yield(); }
+  void Work(std::int64_t ns, const Site&) override { BusyFor(ns); }
+  void CheckFailed(std::string_view message, const Site& site) override {
+    std::fprintf(stderr, "%s:%u: check failed: %.*s\n", site.file_name(), site.line(),
+                 int(message.size()), message.data());
+  }
+
+ private:
+  int procs_ = HardwareProcs();
+};
+
+// ---------------------------------------------------------------------------
+
+struct RunG : NativeG {
+  ThreadCtx ctx;
+  std::thread thread;
+  // Guarded by NativeRun::mu_.
+  bool parked = false;
+  bool permit = false;  // a Ready that came before the Park
+  bool abort = false;   // unwind at the next (or current) Park
+  bool dead = false;
+  WaitReason reason = WaitReason::kNone;
+  ObjectId wait_obj = 0;
+  Site wait_site{};
+};
+
+class NativeRun final : public rt::Runtime {
+ public:
+  explicit NativeRun(const Options& options)
+      : sink_(options.sink), procs_(options.procs > 0 ? options.procs : HardwareProcs()) {}
+
+  Result Run(const std::function<void()>& main);
+
+  void Point(std::int64_t) override {}
+  void Park(WaitReason reason, ObjectId obj, Site site) override;
+  void Ready(G* g, ObjectId obj, Site site) override;
+  std::int64_t Nanotime() override { return SteadyNs() - start_ns_; }
+  std::int64_t TraceTime() override { return SteadyNs() - start_ns_; }
+  bool CanSpin(int iter) override {
+    // Go: more than one CPU and some other P running.
+    int running = live_.load(std::memory_order_relaxed) - parked_.load(std::memory_order_relaxed) -
+                  sleeping_.load(std::memory_order_relaxed);
+    return iter < 4 && procs_ > 1 && running > 1;
+  }
+  void Goyield() override { std::this_thread::yield(); }
+  [[noreturn]] void Fatal(std::string_view message) override;
+  rt::SemaTable& Semtable() override { return GlobalSemtable(); }
+
+  void Go(std::function<void()> fn, std::string_view name, const Site& site) override {
+    Spawn(std::move(fn), name, rt::CurrentId(), site);
+  }
+  void Sleep(std::int64_t ns, const Site& site) override;
+  void Gosched(const Site& site) override {
+    rt::Emit(EventKind::kGoYield, 0, site);
+    std::this_thread::yield();
+  }
+  void Work(std::int64_t ns, const Site& site) override {
+    rt::Emit(EventKind::kGoWork, 0, site, ns);
+    BusyFor(ns);
+  }
+  void CheckFailed(std::string_view message, const Site&) override {
+    std::lock_guard l(mu_);
+    if (first_check_failure_.empty()) {
+      first_check_failure_ = "assertion failed: " + std::string(message);
+      check_g_ = rt::CurrentId();
+    }
+  }
+
+ private:
+  RunG* Spawn(std::function<void()> fn, std::string_view name, GoroutineId parent,
+              const Site& site);
+  void Body(RunG* g, const std::function<void()>& fn);
+  void EndLocked(Status status, std::string message, GoroutineId g);
+  void CheckDeadlockLocked();
+  std::vector<rt::Blocked> BlockedLocked() const;
+  RunG* Self() { return static_cast<RunG*>(rt::CurrentG()); }
+
+  Sink* sink_;
+  int procs_;
+  std::int64_t start_ns_ = SteadyNs();
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<RunG>> gs_;  // creation order
+  // Changed under mu_; atomics so that CanSpin may read them without it.
+  std::atomic<int> live_{0}, parked_{0}, sleeping_{0};
+  RunG* main_ = nullptr;
+  bool main_done_ = false;
+  bool ended_ = false;     // a deadlock, fatal error or panic ended the run
+  bool aborting_ = false;  // teardown has begun
+  rt::Outcome outcome_;
+  std::string first_check_failure_;
+  GoroutineId check_g_ = 0;
+};
+
+RunG* NativeRun::Spawn(std::function<void()> fn, std::string_view name, GoroutineId parent,
+                       const Site& site) {
+  auto owned = std::make_unique<RunG>();
+  RunG* g = owned.get();
+  g->id = rt::NewGoroutineId();
+  g->runtime = this;
+  g->ctx = ThreadCtx{this, sink_, g, false};
+  if (sink_ != nullptr) {
+    sink_->OnGoroutine(g->id, parent, name, site);
+    rt::Emit(EventKind::kGoCreate, 0, site, std::int64_t(g->id));
+  }
+  {
+    std::lock_guard l(mu_);
+    gs_.push_back(std::move(owned));
+    live_++;
+    if (main_ == nullptr) main_ = g;
+  }
+  g->thread = std::thread([this, g, fn = std::move(fn)] { Body(g, fn); });
+  return g;
+}
+
+void NativeRun::Body(RunG* g, const std::function<void()>& fn) {
+  rt::detail::tls_ctx = &g->ctx;
+  rt::Emit(EventKind::kGoStart, 0, Site{}, 0);
+  try {
+    fn();
+  } catch (const rt::detail::Abort&) {
+  } catch (const FatalError&) {
+    // Fatal() has recorded the outcome.
+  } catch (...) {
+    std::lock_guard l(mu_);
+    EndLocked(Status::kPanic, rt::detail::PanicMessage(std::current_exception()), g->id);
+  }
+  rt::Emit(EventKind::kGoEnd, 0, Site{});
+  std::lock_guard l(mu_);
+  g->dead = true;
+  live_--;
+  if (g == main_) main_done_ = true;
+  CheckDeadlockLocked();
+  cv_.notify_all();
+  rt::detail::tls_ctx = nullptr;
+}
+
+void NativeRun::EndLocked(Status status, std::string message, GoroutineId g) {
+  if (ended_ || main_done_) return;
+  ended_ = true;
+  outcome_.status = status;
+  outcome_.message = std::move(message);
+  outcome_.g = g;
+  if (status == Status::kDeadlock) outcome_.blocked = BlockedLocked();
+  cv_.notify_all();
+}
+
+std::vector<rt::Blocked> NativeRun::BlockedLocked() const {
+  std::vector<rt::Blocked> out;
+  for (const auto& g : gs_) {
+    if (!g->dead && g->parked) out.push_back({g->id, g->wait_obj, g->reason, g->wait_site});
+  }
+  return out;
+}
+
+void NativeRun::CheckDeadlockLocked() {
+  if (!main_done_ && live_ > 0 && parked_ == live_ && sleeping_ == 0) {
+    EndLocked(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
+  }
+}
+
+void NativeRun::Park(WaitReason reason, ObjectId obj, Site site) {
+  RunG* g = Self();
+  std::unique_lock l(mu_);
+  if (aborting_ || g->abort) {
+    if (std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
+    std::fputs("synclab: a destructor blocked while its goroutine was torn down\n", stderr);
+    std::terminate();
+  }
+  if (g->permit) {
+    g->permit = false;
+    return;
+  }
+  rt::Emit(EventKind::kGoPark, obj, site, std::int64_t(reason));
+  g->parked = true;
+  g->reason = reason;
+  g->wait_obj = obj;
+  g->wait_site = site;
+  parked_++;
+  CheckDeadlockLocked();
+  l.unlock();
+  g->parker.Park();
+  l.lock();
+  if (g->abort && std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
+}
+
+void NativeRun::Ready(G* target, ObjectId obj, Site site) {
+  RunG* g = static_cast<RunG*>(target);
+  std::unique_lock l(mu_);
+  rt::Emit(EventKind::kGoReady, obj, site, std::int64_t(g->id));
+  if (aborting_) g->abort = true;  // woken during teardown: unwind, don't run on
+  if (!g->parked) {
+    g->permit = true;
+    return;
+  }
+  g->parked = false;
+  parked_--;
+  l.unlock();
+  g->parker.Unpark();
+}
+
+void NativeRun::Sleep(std::int64_t ns, const Site& site) {
+  rt::Emit(EventKind::kGoSleep, 0, site, ns);
+  {
+    std::lock_guard l(mu_);
+    sleeping_++;
+  }
+  std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
+  std::lock_guard l(mu_);
+  sleeping_--;
+  CheckDeadlockLocked();
+}
+
+void NativeRun::Fatal(std::string_view message) {
+  {
+    std::lock_guard l(mu_);
+    EndLocked(Status::kFatal, "fatal error: " + std::string(message), rt::CurrentId());
+  }
+  throw FatalError(std::string(message));
+}
+
+Result NativeRun::Run(const std::function<void()>& main) {
+  Spawn(main, "main", 0, Site::current());
+  Result result;
+  std::unique_lock l(mu_);
+  cv_.wait(l, [&] { return main_done_ || ended_; });
+  result.elapsed_ns = SteadyNs() - start_ns_;
+  if (!ended_) {
+    // main returned. Goroutines still parked are leaked (Go would exit and
+    // never tell); a failed check outranks a leak.
+    std::vector<rt::Blocked> blocked = BlockedLocked();
+    if (!first_check_failure_.empty()) {
+      outcome_ = {Status::kAssert, first_check_failure_, check_g_, {}};
+    } else if (!blocked.empty()) {
+      outcome_.status = Status::kLeak;
+      outcome_.message = "goroutine leak: " + std::to_string(blocked.size()) +
+                         " goroutine(s) still blocked when main returned";
+      outcome_.blocked = std::move(blocked);
+    }
+  }
+  result.outcome = outcome_;
+  aborting_ = true;
+  l.unlock();
+  if (sink_ != nullptr) sink_->OnRunEnd();
+
+  // Unwind what is left, newest first: a goroutine's objects usually belong
+  // to one that started before it.
+  for (auto it = gs_.rbegin(); it != gs_.rend(); ++it) {
+    RunG* g = it->get();
+    l.lock();
+    bool wake = g->parked;
+    g->abort = true;
+    if (wake) {
+      g->parked = false;
+      parked_--;
+    }
+    l.unlock();
+    if (wake) g->parker.Unpark();
+    g->thread.join();
+  }
+  return result;
+}
+
+}  // namespace
+
+Result Run(const std::function<void()>& main, const Options& options) {
+  NativeRun run(options);
+  return run.Run(main);
+}
+
+}  // namespace synclab::native
+
+namespace synclab::rt::detail {
+
+Runtime& PlainRuntime() {
+  static native::PlainRuntime runtime;
+  return runtime;
+}
+
+G* PlainG() {
+  thread_local native::NativeG g;
+  if (g.id == 0) {
+    g.id = NewGoroutineId();
+    g.runtime = &PlainRuntime();
+  }
+  return &g;
+}
+
+}  // namespace synclab::rt::detail

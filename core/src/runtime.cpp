@@ -1,0 +1,105 @@
+// runtime.cpp: what both runtimes share: ids, object registration, trace
+// stripes, fatal errors, spinning and the go.h entry points.
+#include <cstdio>
+#include <thread>
+
+#include "internal.h"
+#include "synclab/go.h"
+#include "synclab/rt/runtime.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace synclab::rt {
+namespace {
+
+std::atomic<ObjectId> g_next_object{1};
+std::atomic<GoroutineId> g_next_goroutine{1};
+
+[[noreturn]] void DefaultFatalHandler(std::string_view message) {
+  std::fprintf(stderr, "fatal error: %.*s\n", int(message.size()), message.data());
+  std::fflush(stderr);
+  std::_Exit(2);  // Go's exit status for fatal errors
+}
+std::atomic<FatalHandler> g_fatal_handler{&DefaultFatalHandler};
+
+}  // namespace
+
+ObjectId NewObjectId() noexcept { return g_next_object.fetch_add(1, std::memory_order_relaxed); }
+GoroutineId NewGoroutineId() noexcept {
+  return g_next_goroutine.fetch_add(1, std::memory_order_relaxed);
+}
+
+ObjectId RegisterObject(ObjectKind kind, std::string_view name, ObjectId parent,
+                        const Site& site) {
+  ObjectId id = NewObjectId();
+  if (Tracing()) detail::tls_ctx->sink->OnObject(id, kind, name, parent, site);
+  return id;
+}
+
+namespace detail {
+
+void TraceLock::lock() noexcept {
+  while (held_.exchange(true, std::memory_order_acquire)) {
+    while (held_.load(std::memory_order_relaxed)) std::this_thread::yield();
+  }
+}
+
+TraceLock& TraceStripe(ObjectId key) noexcept {
+  struct alignas(64) Padded : TraceLock {};
+  static Padded stripes[64];
+  return stripes[key % 64];
+}
+
+}  // namespace detail
+
+void Procyield() {
+  if (InSim()) {
+    Point(kSpinNs);
+    return;
+  }
+  for (int i = 0; i < 30; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+}
+
+void Fatal(std::string_view message) {
+  Current().Fatal(message);
+  std::abort();  // unreachable: Runtime::Fatal does not return
+}
+
+FatalHandler SetFatalHandler(FatalHandler handler) noexcept {
+  return g_fatal_handler.exchange(handler != nullptr ? handler : &DefaultFatalHandler);
+}
+
+void ThrowingFatalHandler(std::string_view message) { throw FatalError(std::string(message)); }
+
+namespace detail {
+// Runs the installed handler; it must not return, and if it does we stop.
+[[noreturn]] void RunFatalHandler(std::string_view message) {
+  g_fatal_handler.load()(message);
+  std::abort();
+}
+}  // namespace detail
+
+}  // namespace synclab::rt
+
+namespace synclab {
+
+void go(std::function<void()> fn, std::string_view name, Site site) {
+  rt::Current().Go(std::move(fn), name, site);
+}
+void sleep(Duration d, Site site) { rt::Current().Sleep(d.count(), site); }
+Duration now(Site) { return Duration(rt::Nanotime()); }
+void gosched(Site site) { rt::Current().Gosched(site); }
+void work(Duration d, Site site) { rt::Current().Work(d.count(), site); }
+void check(bool ok, std::string_view message, Site site) {
+  if (!ok) rt::Current().CheckFailed(message, site);
+}
+
+}  // namespace synclab

@@ -1,0 +1,591 @@
+// sim.cpp: the deterministic simulation runtime (see sim.h for the model).
+//
+// Control flow: Run() owns a scheduler loop on the calling thread's stack.
+// A goroutine is a fiber; at a scheduling point it decides, on its own stack,
+// who runs next (PickNext). If that is itself it just goes on; otherwise it
+// stores the choice in next_ and switches to the scheduler, which resumes
+// the chosen fiber. When next_ is null the run is over; teardown resumes each
+// unfinished fiber once more so that it unwinds (detail::Abort) and returns.
+#include "synclab/sim.h"
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
+#include <deque>
+#include <exception>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "internal.h"
+#include "synclab/rt/sema.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SYNCLAB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SYNCLAB_ASAN 1
+#endif
+#endif
+
+#ifdef SYNCLAB_ASAN
+extern "C" {
+void __sanitizer_start_switch_fiber(void** fake_stack_save, const void* bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void* fake_stack_save, const void** bottom_old,
+                                     size_t* size_old);
+}
+#endif
+
+namespace synclab::sim {
+namespace {
+
+namespace bctx = boost::context;
+using rt::G;
+using rt::Status;
+using trace::EventKind;
+using trace::WaitReason;
+
+#ifdef SYNCLAB_ASAN
+constexpr std::size_t kStackSize = 1 << 20;  // ASan's redzones need room
+#else
+constexpr std::size_t kStackSize = 256 << 10;
+#endif
+constexpr std::int64_t kSliceNs = 10'000'000;  // Go's forcePreemptNS
+
+// Tells AddressSanitizer which stack we are about to run on (no-ops without it).
+void AsanStartSwitch(void** fake_stack_save, const void* bottom, std::size_t size) {
+#ifdef SYNCLAB_ASAN
+  __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+#else
+  (void)fake_stack_save, (void)bottom, (void)size;
+#endif
+}
+void AsanFinishSwitch(void* fake_stack_save, const void** bottom_old, std::size_t* size_old) {
+#ifdef SYNCLAB_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
+#else
+  (void)fake_stack_save, (void)bottom_old, (void)size_old;
+#endif
+}
+
+// splitmix64: small, fast and the same on every platform (std::
+// distributions are not), which a replayable seed needs.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : s_(seed) {}
+  std::uint64_t Next() {
+    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::size_t Below(std::size_t n) { return std::size_t(Next() % n); }
+
+ private:
+  std::uint64_t s_;
+};
+
+enum class GState : std::uint8_t { kRunnable, kRunning, kWaiting, kDead };
+
+struct SimG : G {
+  std::function<void()> fn;
+  bctx::fiber fiber;
+  GState state = GState::kRunnable;
+  int p = -1;  // the P it holds while running
+  bool started = false;
+  bool permit = false;  // a Ready that came before the Park
+  WaitReason reason = WaitReason::kNone;
+  ObjectId wait_obj = 0;
+  Site wait_site{};
+  std::int64_t slice_start = 0;
+  const void* stack_bottom = nullptr;
+  std::size_t stack_size = 0;
+  void* fake_stack = nullptr;  // ASan's bookkeeping while switched out
+};
+
+// A guard-paged stack that remembers where it is, for ASan's annotations.
+struct RecordingStack {
+  SimG* g;
+  bctx::protected_fixedsize_stack inner{kStackSize};
+  bctx::stack_context allocate() {
+    bctx::stack_context sc = inner.allocate();
+    g->stack_bottom = static_cast<char*>(sc.sp) - sc.size;
+    g->stack_size = sc.size;
+    return sc;
+  }
+  void deallocate(bctx::stack_context& sc) noexcept { inner.deallocate(sc); }
+};
+
+struct P {
+  SimG* cur = nullptr;
+  SimG* runnext = nullptr;
+  std::deque<SimG*> runq;
+};
+
+class SimRuntime final : public rt::Runtime {
+ public:
+  explicit SimRuntime(const Options& o)
+      : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)) {}
+
+  Result Run(const std::function<void()>& main);
+
+  void Point(std::int64_t cost_ns) override;
+  void Park(WaitReason reason, ObjectId obj, Site site) override;
+  void Ready(G* g, ObjectId obj, Site site) override;
+  std::int64_t Nanotime() override {
+    Point(rt::kStepNs);
+    return clock_;
+  }
+  std::int64_t TraceTime() override { return clock_; }
+  bool CanSpin(int iter) override;
+  void Goyield() override;
+  [[noreturn]] void Fatal(std::string_view message) override {
+    End(Status::kFatal, "fatal error: " + std::string(message), cur_->id);
+    throw FatalError(std::string(message));
+  }
+  rt::SemaTable& Semtable() override { return semtable_; }
+  void Go(std::function<void()> fn, std::string_view name, const Site& site) override;
+  void Sleep(std::int64_t ns, const Site& site) override;
+  void Gosched(const Site& site) override;
+  void Work(std::int64_t ns, const Site& site) override {
+    if (Over()) return;
+    EmitAs(cur_->id, EventKind::kGoWork, 0, site, ns);
+    Point(ns);
+  }
+  void CheckFailed(std::string_view message, const Site&) override {
+    if (check_failure_.empty()) {
+      check_failure_ = "assertion failed: " + std::string(message);
+      check_g_ = cur_->id;
+    }
+  }
+
+ private:
+  bool Over() const { return ended_ || tearing_down_; }
+  SimG* Spawn(std::function<void()> fn, std::string_view name, GoroutineId parent,
+              const Site& site);
+  bctx::fiber MakeFiber(SimG* g);
+  void Finish(SimG* g);
+  void Resume(SimG* g);
+  void Suspend();
+  void SwitchTo(SimG* next);
+  SimG* PickNext();
+  SimG* Decide();
+  void FireTimers();
+  void FillIdlePs();
+  SimG* TakeWork(int p);
+  void Assign(int p, SimG* g);
+  void LeaveP(SimG* g) {
+    ps_[std::size_t(g->p)].cur = nullptr;
+    g->p = -1;
+  }
+  bool AnyRunnableQueued() const;
+  void BlockCurrent(WaitReason reason, ObjectId obj, const Site& site);
+  void ThrowAbort() {
+    if (std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
+    std::fputs("synclab: a destructor blocked while its goroutine was torn down\n", stderr);
+    std::terminate();
+  }
+  void End(Status status, std::string message, GoroutineId g);
+  std::vector<rt::Blocked> Blocked(bool skip_sleepers) const;
+  void EmitAs(GoroutineId g, EventKind kind, ObjectId obj, const Site& site,
+              std::int64_t f0 = 0) {
+    if (rt::kTraceCompiled && ctx_.sink != nullptr) {
+      ctx_.sink->OnEvent(trace::Event{0, clock_, g, obj, kind, site, {f0, 0, 0, 0}});
+    }
+  }
+
+  Options options_;
+  Rng rng_;
+  int procs_;
+  std::vector<P> ps_;
+  std::deque<SimG*> global_;
+  std::multimap<std::pair<std::int64_t, std::uint64_t>, SimG*> timers_;  // (when, seq)
+  std::uint64_t timer_seq_ = 0;
+  std::vector<std::unique_ptr<SimG>> gs_;  // creation order; id = index + 1
+  rt::SemaTable semtable_;
+  rt::ThreadCtx ctx_;
+
+  SimG* cur_ = nullptr;
+  SimG* next_ = nullptr;
+  SimG* main_ = nullptr;
+  bctx::fiber sched_;  // the scheduler loop, while a goroutine runs
+  const void* sched_bottom_ = nullptr;
+  std::size_t sched_size_ = 0;
+  void* sched_fake_stack_ = nullptr;
+
+  std::int64_t clock_ = 0;
+  std::uint64_t steps_ = 0;
+  int last_p_ = -1;  // rr: the P that took the last step
+  std::vector<SimG*> candidates_;
+  std::vector<GoroutineId> schedule_;
+  std::size_t replay_pos_ = 0;
+  std::string replay_error_;
+
+  bool ended_ = false;
+  bool tearing_down_ = false;
+  rt::Outcome outcome_;
+  std::string check_failure_;
+  GoroutineId check_g_ = 0;
+};
+
+// --- goroutine lifecycle ---------------------------------------------------
+
+SimG* SimRuntime::Spawn(std::function<void()> fn, std::string_view name, GoroutineId parent,
+                        const Site& site) {
+  auto owned = std::make_unique<SimG>();
+  SimG* g = owned.get();
+  g->id = gs_.size() + 1;
+  g->runtime = this;
+  g->fn = std::move(fn);
+  g->fiber = MakeFiber(g);
+  gs_.push_back(std::move(owned));
+  if (ctx_.sink != nullptr) ctx_.sink->OnGoroutine(g->id, parent, name, site);
+  return g;
+}
+
+bctx::fiber SimRuntime::MakeFiber(SimG* g) {
+  return bctx::fiber(std::allocator_arg, RecordingStack{g}, [this, g](bctx::fiber&& sched) {
+    sched_ = std::move(sched);
+    AsanFinishSwitch(nullptr, &sched_bottom_, &sched_size_);
+    if (!tearing_down_) {
+      g->started = true;
+      try {
+        g->fn();
+      } catch (const rt::detail::Abort&) {
+      } catch (const FatalError&) {
+        // Fatal() has recorded the outcome.
+      } catch (const bctx::detail::forced_unwind&) {
+        throw;
+      } catch (...) {
+        End(Status::kPanic, rt::detail::PanicMessage(std::current_exception()), g->id);
+      }
+    }
+    Finish(g);
+    AsanStartSwitch(nullptr, sched_bottom_, sched_size_);  // this stack is done
+    return std::move(sched_);
+  });
+}
+
+void SimRuntime::Finish(SimG* g) {
+  g->fn = nullptr;
+  if (!Over()) EmitAs(g->id, EventKind::kGoEnd, 0, Site{});
+  g->state = GState::kDead;
+  if (g->p >= 0) LeaveP(g);
+  if (g == main_ && !Over()) {
+    // main returned: the program exits. A failed check outranks a leak;
+    // goroutines asleep in sleep() are not leaked, merely cut short.
+    std::vector<rt::Blocked> blocked = Blocked(/*skip_sleepers=*/true);
+    if (!check_failure_.empty()) {
+      End(Status::kAssert, check_failure_, check_g_);
+    } else if (!blocked.empty()) {
+      End(Status::kLeak,
+          "goroutine leak: " + std::to_string(blocked.size()) +
+              " goroutine(s) still blocked when main returned",
+          0);
+      outcome_.blocked = std::move(blocked);
+    } else {
+      End(Status::kOk, "", 0);
+    }
+  }
+  next_ = Over() ? nullptr : PickNext();
+}
+
+void SimRuntime::Resume(SimG* g) {
+  cur_ = g;
+  ctx_.g = g;
+  AsanStartSwitch(&sched_fake_stack_, g->stack_bottom, g->stack_size);
+  g->fiber = std::move(g->fiber).resume();
+  AsanFinishSwitch(sched_fake_stack_, nullptr, nullptr);
+}
+
+void SimRuntime::Suspend() {
+  SimG* self = cur_;
+  AsanStartSwitch(&self->fake_stack, sched_bottom_, sched_size_);
+  sched_ = std::move(sched_).resume();
+  AsanFinishSwitch(self->fake_stack, &sched_bottom_, &sched_size_);
+  if (tearing_down_) ThrowAbort();
+}
+
+void SimRuntime::SwitchTo(SimG* next) {
+  if (next == cur_) return;
+  next_ = next;
+  Suspend();
+}
+
+Result SimRuntime::Run(const std::function<void()>& main) {
+  ctx_ = rt::ThreadCtx{this, options_.sink, nullptr, true};
+  rt::ThreadCtx* saved = rt::detail::tls_ctx;
+  rt::detail::tls_ctx = &ctx_;
+  main_ = Spawn(main, "main", 0, Site::current());
+  global_.push_back(main_);
+  next_ = PickNext();
+  while (next_ != nullptr) {
+    SimG* g = next_;
+    next_ = nullptr;
+    Resume(g);
+  }
+  // Teardown: unwind every unfinished goroutine, newest first.
+  tearing_down_ = true;
+  if (ctx_.sink != nullptr) ctx_.sink->OnRunEnd();
+  ctx_.sink = nullptr;
+  for (auto it = gs_.rbegin(); it != gs_.rend(); ++it) {
+    if ((*it)->fiber) Resume(it->get());
+  }
+  rt::detail::tls_ctx = saved;
+  if (!replay_error_.empty()) throw ReplayError(replay_error_);
+  if (replay_pos_ < options_.replay.size() && outcome_.status != Status::kLimit) {
+    throw ReplayError("replay diverged: the run ended after " + std::to_string(replay_pos_) +
+                      " of " + std::to_string(options_.replay.size()) + " recorded decisions");
+  }
+  return Result{outcome_, std::move(schedule_), steps_, clock_};
+}
+
+void SimRuntime::End(Status status, std::string message, GoroutineId g) {
+  if (ended_) return;
+  ended_ = true;
+  outcome_.status = status;
+  outcome_.message = std::move(message);
+  outcome_.g = g;
+  if (status == Status::kDeadlock) outcome_.blocked = Blocked(false);
+}
+
+std::vector<rt::Blocked> SimRuntime::Blocked(bool skip_sleepers) const {
+  std::vector<rt::Blocked> out;
+  for (const auto& g : gs_) {
+    if (g->state != GState::kWaiting) continue;
+    if (skip_sleepers && g->reason == WaitReason::kSleep) continue;
+    out.push_back({g->id, g->wait_obj, g->reason, g->wait_site});
+  }
+  return out;
+}
+
+// --- scheduling ---------------------------------------------------------------
+
+void SimRuntime::Point(std::int64_t cost_ns) {
+  if (Over()) return;
+  clock_ += cost_ns;
+  if (++steps_ > options_.max_steps) {
+    End(Status::kLimit,
+        "synclab: step limit of " + std::to_string(options_.max_steps) + " reached", cur_->id);
+    ThrowAbort();
+  }
+  SimG* g = cur_;
+  if (clock_ - g->slice_start >= kSliceNs && AnyRunnableQueued()) {
+    // sysmon: g has run for a whole time slice while others wait.
+    EmitAs(g->id, EventKind::kGoPreempt, 0, Site{});
+    g->state = GState::kRunnable;
+    LeaveP(g);
+    global_.push_back(g);
+  }
+  SwitchTo(PickNext());
+}
+
+SimG* SimRuntime::PickNext() {
+  for (;;) {
+    FireTimers();
+    FillIdlePs();
+    if (SimG* g = Decide()) return g;
+    if (Over()) return nullptr;  // Decide found a replay divergence
+    if (timers_.empty()) {
+      End(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
+      return nullptr;
+    }
+    clock_ = std::max(clock_, timers_.begin()->first.first);  // nobody can run: skip ahead
+  }
+}
+
+SimG* SimRuntime::Decide() {
+  candidates_.clear();
+  for (P& p : ps_)
+    if (p.cur != nullptr) candidates_.push_back(p.cur);
+  if (candidates_.empty()) return nullptr;
+  if (candidates_.size() == 1) return candidates_[0];
+  SimG* chosen = nullptr;
+  if (replay_pos_ < options_.replay.size()) {
+    GoroutineId want = options_.replay[replay_pos_];
+    for (SimG* c : candidates_)
+      if (c->id == want) chosen = c;
+    if (chosen == nullptr) {
+      std::string running;
+      for (SimG* c : candidates_) running += " G" + std::to_string(c->id);
+      replay_error_ = "replay diverged at decision " + std::to_string(replay_pos_) + ": G" +
+                      std::to_string(want) + " is not running here (running:" + running + ")";
+      End(Status::kFatal, "synclab: " + replay_error_, 0);
+      return nullptr;
+    }
+    replay_pos_++;
+  } else if (options_.strategy == Strategy::kRoundRobin) {
+    chosen = candidates_[0];
+    for (SimG* c : candidates_) {
+      if (c->p > last_p_) {
+        chosen = c;
+        break;
+      }
+    }
+  } else {
+    chosen = candidates_[rng_.Below(candidates_.size())];
+  }
+  schedule_.push_back(chosen->id);
+  last_p_ = chosen->p;
+  return chosen;
+}
+
+void SimRuntime::FireTimers() {
+  while (!timers_.empty() && timers_.begin()->first.first <= clock_) {
+    SimG* g = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    EmitAs(0, EventKind::kGoReady, 0, Site{}, std::int64_t(g->id));
+    g->state = GState::kRunnable;
+    global_.push_back(g);
+  }
+}
+
+void SimRuntime::FillIdlePs() {
+  for (int i = 0; i < procs_; i++) {
+    if (ps_[std::size_t(i)].cur != nullptr) continue;
+    if (SimG* g = TakeWork(i)) Assign(i, g);
+  }
+}
+
+// findrunnable, deterministically: own runnext, own queue, global queue,
+// then steal from the other Ps in index order.
+SimG* SimRuntime::TakeWork(int i) {
+  auto pop = [](std::deque<SimG*>& q) {
+    SimG* g = q.front();
+    q.pop_front();
+    return g;
+  };
+  P& p = ps_[std::size_t(i)];
+  if (SimG* g = std::exchange(p.runnext, nullptr)) return g;
+  if (!p.runq.empty()) return pop(p.runq);
+  if (!global_.empty()) return pop(global_);
+  for (int k = 1; k < procs_; k++) {
+    P& victim = ps_[std::size_t((i + k) % procs_)];
+    if (!victim.runq.empty()) return pop(victim.runq);
+    if (SimG* g = std::exchange(victim.runnext, nullptr)) return g;
+  }
+  return nullptr;
+}
+
+void SimRuntime::Assign(int p, SimG* g) {
+  g->state = GState::kRunning;
+  g->p = p;
+  g->slice_start = clock_;
+  ps_[std::size_t(p)].cur = g;
+  EmitAs(g->id, g->started ? EventKind::kGoRun : EventKind::kGoStart, 0, Site{}, p);
+  g->started = true;
+}
+
+bool SimRuntime::AnyRunnableQueued() const {
+  if (!global_.empty()) return true;
+  for (const P& p : ps_)
+    if (p.runnext != nullptr || !p.runq.empty()) return true;
+  return false;
+}
+
+bool SimRuntime::CanSpin(int iter) {
+  // Go's canSpin: few iterations, a multicore machine, some other P running,
+  // and nothing waiting in our own run queue.
+  if (iter >= 4 || procs_ <= 1) return false;
+  int idle = 0;
+  for (const P& p : ps_) idle += p.cur == nullptr;
+  if (procs_ <= idle + 1) return false;
+  const P& mine = ps_[std::size_t(cur_->p)];
+  return mine.runnext == nullptr && mine.runq.empty();
+}
+
+// --- blocking and waking ----------------------------------------------------------
+
+void SimRuntime::BlockCurrent(WaitReason reason, ObjectId obj, const Site& site) {
+  SimG* g = cur_;
+  EmitAs(g->id, EventKind::kGoPark, obj, site, std::int64_t(reason));
+  g->state = GState::kWaiting;
+  g->reason = reason;
+  g->wait_obj = obj;
+  g->wait_site = site;
+  LeaveP(g);
+  SwitchTo(PickNext());  // never g itself: it is not running
+}
+
+void SimRuntime::Park(WaitReason reason, ObjectId obj, Site site) {
+  if (Over()) ThrowAbort();
+  Point(rt::kSwitchNs);
+  if (cur_->permit) {
+    cur_->permit = false;
+    return;
+  }
+  BlockCurrent(reason, obj, site);
+}
+
+void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
+  if (Over()) return;
+  SimG* g = static_cast<SimG*>(target);
+  if (g->state != GState::kWaiting) {
+    g->permit = true;
+    return;
+  }
+  EmitAs(cur_->id, EventKind::kGoReady, obj, site, std::int64_t(g->id));
+  g->state = GState::kRunnable;
+  P& p = ps_[std::size_t(cur_->p)];
+  if (p.runnext != nullptr) p.runq.push_back(p.runnext);
+  p.runnext = g;  // runs next on this P (or is stolen by an idle one)
+  Point(rt::kSwitchNs);
+}
+
+void SimRuntime::Goyield() {
+  if (Over()) return;
+  SimG* g = cur_;
+  clock_ += rt::kSwitchNs;
+  steps_++;
+  EmitAs(g->id, EventKind::kGoYield, 0, Site{});
+  g->state = GState::kRunnable;
+  ps_[std::size_t(g->p)].runq.push_back(g);  // local queue: the readied waiter goes first
+  LeaveP(g);
+  SwitchTo(PickNext());
+}
+
+void SimRuntime::Gosched(const Site& site) {
+  if (Over()) return;
+  SimG* g = cur_;
+  clock_ += rt::kSwitchNs;
+  steps_++;
+  EmitAs(g->id, EventKind::kGoYield, 0, site);
+  g->state = GState::kRunnable;
+  LeaveP(g);
+  global_.push_back(g);
+  SwitchTo(PickNext());
+}
+
+void SimRuntime::Go(std::function<void()> fn, std::string_view name, const Site& site) {
+  if (Over()) return;
+  SimG* parent = cur_;
+  SimG* g = Spawn(std::move(fn), name, parent->id, site);
+  EmitAs(parent->id, EventKind::kGoCreate, 0, site, std::int64_t(g->id));
+  P& p = ps_[std::size_t(parent->p)];
+  if (p.runnext != nullptr) p.runq.push_back(p.runnext);
+  p.runnext = g;  // newproc: the new goroutine runs next on this P
+  Point(rt::kSwitchNs);
+}
+
+void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
+  if (Over()) return;
+  if (ns <= 0) {
+    Point(rt::kStepNs);
+    return;
+  }
+  EmitAs(cur_->id, EventKind::kGoSleep, 0, site, ns);
+  timers_.emplace(std::make_pair(clock_ + ns, timer_seq_++), cur_);
+  clock_ += rt::kSwitchNs;
+  steps_++;
+  BlockCurrent(WaitReason::kSleep, 0, site);
+}
+
+}  // namespace
+
+Result Run(const std::function<void()>& main, const Options& options) {
+  SimRuntime runtime(options);
+  return runtime.Run(main);
+}
+
+}  // namespace synclab::sim

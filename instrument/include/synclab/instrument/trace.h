@@ -1,0 +1,111 @@
+// trace.h: a recorded run in memory, exactly what a trace file holds.
+//
+// Ids in a Trace are dense and 1-based: goroutines[i].id == i + 1, and the
+// same for objects and sites; 0 means "none". Events are in seq order and
+// seq == index. docs/trace-format.md describes the file; json.h reads and
+// writes it; the Recorder (recorder.h) builds a Trace from a live run.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synclab/rt/outcome.h"
+#include "synclab/trace/event.h"
+
+namespace synclab::instrument {
+
+inline constexpr int kTraceVersion = 1;
+inline constexpr std::string_view kTraceFormat = "synclab-trace";
+
+using Id = std::uint32_t;  // a dense trace id; 0 = none
+
+struct SiteInfo {
+  std::string file;  // relative to the repository for synclab's own sources
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string function;
+  friend bool operator==(const SiteInfo&, const SiteInfo&) = default;
+};
+
+struct GoroutineInfo {
+  Id id = 0;
+  Id parent = 0;  // the goroutine that started it; 0 for main
+  std::string name;
+  Id site = 0;  // where go() was called
+  friend bool operator==(const GoroutineInfo&, const GoroutineInfo&) = default;
+};
+
+struct ObjectInfo {
+  Id id = 0;
+  trace::ObjectKind kind = trace::ObjectKind::kMutex;
+  std::string name;  // the user's label; a sema is named after its owner
+  Id parent = 0;     // the primitive a sema belongs to
+  Id site = 0;       // where it was constructed
+  friend bool operator==(const ObjectInfo&, const ObjectInfo&) = default;
+};
+
+struct TraceEvent {
+  std::uint64_t seq = 0;
+  std::int64_t t = 0;  // ns on the run's clock (virtual in sim)
+  Id g = 0;            // 0: the runtime itself (a timer firing)
+  Id obj = 0;
+  trace::EventKind kind{};
+  Id site = 0;
+  std::array<std::int64_t, trace::kMaxFields> f{};  // g/obj fields hold trace ids
+  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
+};
+
+struct Meta {
+  std::string scenario;
+  std::string runtime;  // "sim" or "native"
+  std::uint64_t seed = 0;  // sim only
+  std::string strategy;    // sim only: "random", "rr"
+  int procs = 0;
+  friend bool operator==(const Meta&, const Meta&) = default;
+};
+
+struct BlockedInfo {
+  Id g = 0;
+  Id obj = 0;
+  trace::WaitReason reason = trace::WaitReason::kNone;
+  Id site = 0;
+  friend bool operator==(const BlockedInfo&, const BlockedInfo&) = default;
+};
+
+struct Outcome {
+  rt::Status status = rt::Status::kOk;
+  std::string message;  // Go's line, e.g. "fatal error: sync: unlock of unlocked mutex"
+  Id g = 0;             // the goroutine that failed
+  std::optional<std::uint64_t> seq;  // the event that caused it (for "jump to")
+  std::vector<BlockedInfo> blocked;  // deadlock: who waits on what; leak: who was left
+  friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+struct Trace {
+  Meta meta;
+  std::vector<SiteInfo> sites;
+  std::vector<GoroutineInfo> goroutines;
+  std::vector<ObjectInfo> objects;
+  std::vector<TraceEvent> events;
+  std::vector<Id> schedule;  // sim: the goroutine chosen at each decision
+  Outcome outcome;
+  friend bool operator==(const Trace&, const Trace&) = default;
+
+  const SiteInfo* site(Id id) const { return id > 0 && id <= sites.size() ? &sites[id - 1] : nullptr; }
+  const GoroutineInfo* goroutine(Id id) const {
+    return id > 0 && id <= goroutines.size() ? &goroutines[id - 1] : nullptr;
+  }
+  const ObjectInfo* object(Id id) const {
+    return id > 0 && id <= objects.size() ? &objects[id - 1] : nullptr;
+  }
+};
+
+// Checks the invariants a reader relies on beyond the JSON shape: ids in
+// range, seq == index, time never going back, fields of known events.
+// Returns the first problem as "events[12].g: no goroutine 9", or "".
+std::string Validate(const Trace& trace);
+
+}  // namespace synclab::instrument

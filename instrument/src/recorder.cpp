@@ -1,0 +1,192 @@
+// recorder.cpp: per-thread event buffers and the dense renumbering.
+#include "synclab/instrument/recorder.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace synclab::instrument {
+
+struct Recorder::Buffer {
+  std::vector<trace::Event> events;
+};
+
+namespace {
+
+std::atomic<std::uint64_t> g_generation{1};
+
+// The buffer this thread last used, tagged with its recorder's generation
+// (a recorder at a reused address gets a new generation).
+struct ThreadCache {
+  std::uint64_t generation = 0;
+  void* buffer = nullptr;
+};
+thread_local ThreadCache tl_cache;
+
+// Dense ids for raw ids, in order of first use.
+class Renumber {
+ public:
+  Id Map(std::uint64_t raw) const {
+    auto it = ids_.find(raw);
+    return it == ids_.end() ? 0 : it->second;
+  }
+  Id Add(std::uint64_t raw) {
+    auto [it, inserted] = ids_.emplace(raw, Id(ids_.size() + 1));
+    return it->second;
+  }
+  bool Has(std::uint64_t raw) const { return ids_.count(raw) != 0; }
+
+ private:
+  std::unordered_map<std::uint64_t, Id> ids_;
+};
+
+class SiteTable {
+ public:
+  explicit SiteTable(std::vector<SiteInfo>& out) : out_(out) {}
+  Id Intern(const Site& s) {
+    if (s.line() == 0 && *s.file_name() == '\0') return 0;
+    auto key = std::make_tuple(std::string_view(s.file_name()), s.line(), s.column(),
+                               std::string_view(s.function_name()));
+    auto [it, inserted] = ids_.emplace(key, Id(out_.size() + 1));
+    if (inserted) out_.push_back({s.file_name(), s.line(), s.column(), s.function_name()});
+    return it->second;
+  }
+
+ private:
+  std::vector<SiteInfo>& out_;
+  std::map<std::tuple<std::string_view, std::uint32_t, std::uint32_t, std::string_view>, Id> ids_;
+};
+
+}  // namespace
+
+Recorder::Recorder() : generation_(g_generation.fetch_add(1)) {}
+Recorder::~Recorder() = default;
+
+Recorder::Buffer* Recorder::ThisThreadBuffer() {
+  std::lock_guard l(mu_);
+  buffers_.push_back(std::make_unique<Buffer>());
+  Buffer* b = buffers_.back().get();
+  b->events.reserve(1024);
+  tl_cache = {generation_, b};
+  return b;
+}
+
+void Recorder::OnEvent(trace::Event e) noexcept {
+  if (closed_.load(std::memory_order_relaxed)) return;
+  Buffer* b = tl_cache.generation == generation_ ? static_cast<Buffer*>(tl_cache.buffer)
+                                                 : ThisThreadBuffer();
+  e.seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
+  b->events.push_back(e);
+}
+
+void Recorder::OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
+                           Site site) noexcept {
+  std::lock_guard l(mu_);
+  goroutines_.push_back({id, parent, trace::ObjectKind::kGoroutine, std::string(name), site});
+}
+
+void Recorder::OnObject(ObjectId id, trace::ObjectKind kind, std::string_view name,
+                        ObjectId parent, Site site) noexcept {
+  if (closed_.load(std::memory_order_relaxed)) return;
+  std::lock_guard l(mu_);
+  objects_.push_back({id, parent, kind, std::string(name), site});
+}
+
+Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
+                       const std::vector<GoroutineId>& schedule) {
+  std::lock_guard l(mu_);
+  Trace t;
+  t.meta = std::move(meta);
+  SiteTable sites(t.sites);
+
+  std::vector<trace::Event> raw;
+  std::size_t total = 0;
+  for (const auto& b : buffers_) total += b->events.size();
+  raw.reserve(total);
+  for (const auto& b : buffers_) raw.insert(raw.end(), b->events.begin(), b->events.end());
+  std::sort(raw.begin(), raw.end(),
+            [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
+
+  Renumber gs, objs;
+  for (const Registered& r : goroutines_) {
+    if (gs.Has(r.raw)) continue;
+    Id id = gs.Add(r.raw);
+    t.goroutines.push_back({id, gs.Map(r.parent), r.name, sites.Intern(r.site)});
+  }
+  for (const Registered& r : objects_) {
+    if (objs.Has(r.raw)) continue;
+    Id id = objs.Add(r.raw);
+    t.objects.push_back({id, r.kind, r.name, objs.Map(r.parent), sites.Intern(r.site)});
+  }
+  // Ids seen only in events (a goroutine or object from before recording).
+  auto goroutine = [&](std::uint64_t raw) -> Id {
+    if (raw == 0) return 0;
+    if (!gs.Has(raw)) t.goroutines.push_back({gs.Add(raw), 0, "", 0});
+    return gs.Map(raw);
+  };
+  auto object = [&](std::uint64_t raw, trace::ObjectKind kind) -> Id {
+    if (raw == 0) return 0;
+    if (!objs.Has(raw)) t.objects.push_back({objs.Add(raw), kind, "", 0, 0});
+    return objs.Map(raw);
+  };
+
+  t.events.reserve(raw.size());
+  std::int64_t last_t = 0;
+  for (const trace::Event& e : raw) {
+    const trace::EventInfo& info = trace::Info(e.kind);
+    TraceEvent te;
+    te.seq = t.events.size();
+    te.t = last_t = std::max(last_t, e.t_ns);
+    te.g = goroutine(e.g);
+    // Goroutine events refer to the object waited on: always a sema so far.
+    te.obj = object(e.obj, info.object == trace::ObjectKind::kGoroutine ? trace::ObjectKind::kSema
+                                                                         : info.object);
+    te.kind = e.kind;
+    te.site = sites.Intern(e.site);
+    for (std::size_t i = 0; i < info.field_count; i++) {
+      switch (info.fields[i].type) {
+        case trace::FieldType::kG: te.f[i] = goroutine(std::uint64_t(e.f[i])); break;
+        case trace::FieldType::kObj:
+          te.f[i] = object(std::uint64_t(e.f[i]), trace::ObjectKind::kSema);
+          break;
+        default: te.f[i] = e.f[i];
+      }
+    }
+    t.events.push_back(te);
+  }
+
+  // A sema without a label is named after the primitive it lives in.
+  for (ObjectInfo& o : t.objects) {
+    if (o.kind == trace::ObjectKind::kSema && o.name.empty() && o.parent != 0) {
+      const ObjectInfo& owner = t.objects[o.parent - 1];
+      if (!owner.name.empty()) o.name = owner.name + ".sema";
+    }
+  }
+
+  for (GoroutineId g : schedule) t.schedule.push_back(goroutine(g));
+
+  t.outcome.status = outcome.status;
+  t.outcome.message = outcome.message;
+  t.outcome.g = gs.Map(outcome.g);
+  for (const rt::Blocked& b : outcome.blocked) {
+    t.outcome.blocked.push_back(
+        {gs.Map(b.g), objs.Map(b.obj), b.reason, sites.Intern(b.site)});
+  }
+  if (outcome.status != rt::Status::kOk && !t.events.empty()) {
+    // The event to jump to: the failing goroutine's last, else the last one.
+    std::uint64_t seq = t.events.size() - 1;
+    if (t.outcome.g != 0) {
+      for (auto it = t.events.rbegin(); it != t.events.rend(); ++it) {
+        if (it->g == t.outcome.g) {
+          seq = it->seq;
+          break;
+        }
+      }
+    }
+    t.outcome.seq = seq;
+  }
+  return t;
+}
+
+}  // namespace synclab::instrument

@@ -1,0 +1,90 @@
+// trace.cpp: the invariants of a Trace (see trace.h).
+#include <string>
+
+#include "synclab/instrument/trace.h"
+
+namespace synclab::instrument {
+namespace {
+
+using std::to_string;
+
+std::string At(std::string_view table, std::size_t i, std::string_view field) {
+  return std::string(table) + "[" + to_string(i) + "]." + std::string(field);
+}
+
+}  // namespace
+
+std::string Validate(const Trace& t) {
+  const std::size_t ng = t.goroutines.size(), no = t.objects.size(), ns = t.sites.size();
+  for (std::size_t i = 0; i < ng; i++) {
+    const GoroutineInfo& g = t.goroutines[i];
+    if (g.id != i + 1) return At("goroutines", i, "id") + ": expected " + to_string(i + 1) + " (ids are 1, 2, ... in order), got " + to_string(g.id);
+    if (g.parent > ng) return At("goroutines", i, "parent") + ": no goroutine " + to_string(g.parent);
+    if (g.site > ns) return At("goroutines", i, "site") + ": no site " + to_string(g.site);
+  }
+  for (std::size_t i = 0; i < no; i++) {
+    const ObjectInfo& o = t.objects[i];
+    if (o.id != i + 1) return At("objects", i, "id") + ": expected " + to_string(i + 1) + " (ids are 1, 2, ... in order), got " + to_string(o.id);
+    if (o.kind == trace::ObjectKind::kGoroutine || o.kind >= trace::ObjectKind::kCount)
+      return At("objects", i, "kind") + ": not an object kind";
+    if (o.parent > no) return At("objects", i, "parent") + ": no object " + to_string(o.parent);
+    if (o.site > ns) return At("objects", i, "site") + ": no site " + to_string(o.site);
+  }
+  std::int64_t last_t = 0;
+  for (std::size_t i = 0; i < t.events.size(); i++) {
+    const TraceEvent& e = t.events[i];
+    if (e.seq != i) return At("events", i, "seq") + ": expected " + to_string(i) + ", got " + to_string(e.seq);
+    if (e.t < last_t) return At("events", i, "t") + ": time goes back from " + to_string(last_t) + " to " + to_string(e.t);
+    last_t = e.t;
+    if (e.kind >= trace::EventKind::kCount) return At("events", i, "ev") + ": unknown event";
+    const trace::EventInfo& info = trace::Info(e.kind);
+    if (e.g > ng) return At("events", i, "g") + ": no goroutine " + to_string(e.g);
+    if (e.obj > no) return At("events", i, "obj") + ": no object " + to_string(e.obj);
+    if (e.site > ns) return At("events", i, "site") + ": no site " + to_string(e.site);
+    if (info.object != trace::ObjectKind::kGoroutine) {
+      if (e.obj == 0) return At("events", i, "obj") + ": " + std::string(info.name) + " needs a " + std::string(trace::Name(info.object));
+      const ObjectInfo& o = t.objects[e.obj - 1];
+      if (o.kind != info.object)
+        return At("events", i, "obj") + ": " + std::string(info.name) + " needs a " + std::string(trace::Name(info.object)) + ", object " + to_string(e.obj) + " is a " + std::string(trace::Name(o.kind));
+    }
+    for (std::size_t k = 0; k < info.field_count; k++) {
+      std::int64_t v = e.f[k];
+      std::string where = At("events", i, info.fields[k].name);
+      switch (info.fields[k].type) {
+        case trace::FieldType::kG:
+          if (v < 0 || std::uint64_t(v) > ng) return where + ": no goroutine " + to_string(v);
+          break;
+        case trace::FieldType::kObj:
+          if (v < 0 || std::uint64_t(v) > no) return where + ": no object " + to_string(v);
+          break;
+        case trace::FieldType::kBool:
+          if (v != 0 && v != 1) return where + ": not a bool";
+          break;
+        case trace::FieldType::kReason:
+          if (v < 0 || v >= std::int64_t(trace::WaitReason::kCount)) return where + ": unknown wait reason";
+          break;
+        default: break;
+      }
+    }
+    for (std::size_t k = info.field_count; k < trace::kMaxFields; k++)
+      if (e.f[k] != 0) return At("events", i, "f") + ": value in an unused field";
+  }
+  for (std::size_t i = 0; i < t.schedule.size(); i++) {
+    if (t.schedule[i] == 0 || t.schedule[i] > ng) return "schedule[" + to_string(i) + "]: no goroutine " + to_string(t.schedule[i]);
+  }
+  const Outcome& out = t.outcome;
+  if (out.status >= rt::Status::kCount) return "outcome.status: unknown status";
+  if (out.g > ng) return "outcome.g: no goroutine " + to_string(out.g);
+  if (out.seq && *out.seq >= t.events.size()) return "outcome.seq: no event " + to_string(*out.seq);
+  for (std::size_t i = 0; i < out.blocked.size(); i++) {
+    const BlockedInfo& b = out.blocked[i];
+    std::string where = "outcome.blocked[" + to_string(i) + "]";
+    if (b.g == 0 || b.g > ng) return where + ".g: no goroutine " + to_string(b.g);
+    if (b.obj > no) return where + ".obj: no object " + to_string(b.obj);
+    if (b.reason >= trace::WaitReason::kCount) return where + ".reason: unknown wait reason";
+    if (b.site > ns) return where + ".site: no site " + to_string(b.site);
+  }
+  return "";
+}
+
+}  // namespace synclab::instrument
