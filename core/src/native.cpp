@@ -292,12 +292,12 @@ void NativeRun::Park(WaitReason reason, ObjectId obj, Site site) {
 void NativeRun::Ready(G* target, ObjectId obj, Site site) {
   RunG* g = static_cast<RunG*>(target);
   std::unique_lock l(mu_);
-  rt::Emit(EventKind::kGoReady, obj, site, std::int64_t(g->id));
   if (aborting_) g->abort = true;  // woken during teardown: unwind, don't run on
   if (!g->parked) {
-    g->permit = true;
+    g->permit = true;  // it has not parked yet; its Park will return at once
     return;
   }
+  rt::Emit(EventKind::kGoReady, obj, site, std::int64_t(g->id));
   g->parked = false;
   parked_--;
   l.unlock();
@@ -305,13 +305,16 @@ void NativeRun::Ready(G* target, ObjectId obj, Site site) {
 }
 
 void NativeRun::Sleep(std::int64_t ns, const Site& site) {
+  // Traced as in sim: parked on a timer, readied by the runtime.
   rt::Emit(EventKind::kGoSleep, 0, site, ns);
   {
     std::lock_guard l(mu_);
+    rt::Emit(EventKind::kGoPark, 0, site, std::int64_t(WaitReason::kSleep));
     sleeping_++;
   }
   std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
   std::lock_guard l(mu_);
+  rt::EmitAs(0, EventKind::kGoReady, 0, Site{}, std::int64_t(rt::CurrentId()));
   sleeping_--;
   CheckDeadlockLocked();
 }

@@ -12,6 +12,7 @@
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <deque>
 #include <exception>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,14 @@ constexpr std::size_t kStackSize = 1 << 20;  // ASan's redzones need room
 constexpr std::size_t kStackSize = 256 << 10;
 #endif
 constexpr std::int64_t kSliceNs = 10'000'000;  // Go's forcePreemptNS
+// An idle P steals another P's runnext only once it has waited this long: Go's
+// runqgrab sleeps 3 us before taking a running P's runnext, which is why a
+// goroutine that unlocks and re-locks at once usually beats the waiter it woke.
+constexpr std::int64_t kStealRunnextNs = 3'000;
+// Goroutines whose next steps are this close in time are "simultaneous": the
+// strategy may run any of them first. (Real CPUs do not run in lock step.)
+constexpr std::int64_t kWindowNs = 100;
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
 // Tells AddressSanitizer which stack we are about to run on (no-ops without it).
 void AsanStartSwitch(void** fake_stack_save, const void* bottom, std::size_t size) {
@@ -98,7 +107,9 @@ struct SimG : G {
   WaitReason reason = WaitReason::kNone;
   ObjectId wait_obj = 0;
   Site wait_site{};
+  std::int64_t t = 0;  // its own clock: when its next step happens (while on a P)
   std::int64_t slice_start = 0;
+  std::int64_t runnext_since = 0;  // when it was put in a P's runnext
   const void* stack_bottom = nullptr;
   std::size_t stack_size = 0;
   void* fake_stack = nullptr;  // ASan's bookkeeping while switched out
@@ -170,7 +181,8 @@ class SimRuntime final : public rt::Runtime {
   void Suspend();
   void SwitchTo(SimG* next);
   SimG* PickNext();
-  SimG* Decide();
+  SimG* Decide(std::int64_t earliest);
+  SimG* Choose();
   void FireTimers();
   void FillIdlePs();
   SimG* TakeWork(int p);
@@ -364,71 +376,94 @@ std::vector<rt::Blocked> SimRuntime::Blocked(bool skip_sleepers) const {
 
 void SimRuntime::Point(std::int64_t cost_ns) {
   if (Over()) return;
-  clock_ += cost_ns;
+  SimG* g = cur_;
+  g->t += cost_ns;
   if (++steps_ > options_.max_steps) {
     End(Status::kLimit,
-        "synclab: step limit of " + std::to_string(options_.max_steps) + " reached", cur_->id);
+        "synclab: step limit of " + std::to_string(options_.max_steps) + " reached", g->id);
     ThrowAbort();
   }
-  SimG* g = cur_;
+  SwitchTo(PickNext());  // back here when g's step is next: clock_ == g->t
   if (clock_ - g->slice_start >= kSliceNs && AnyRunnableQueued()) {
-    // sysmon: g has run for a whole time slice while others wait.
+    // sysmon: g has held its P for a whole time slice while others wait.
     EmitAs(g->id, EventKind::kGoPreempt, 0, Site{});
     g->state = GState::kRunnable;
     LeaveP(g);
     global_.push_back(g);
+    SwitchTo(PickNext());
   }
-  SwitchTo(PickNext());
 }
 
+// The next thing to happen is the earliest of: a running goroutine's next
+// step, a timer, or an idle P stealing a runnext that has waited long enough.
 SimG* SimRuntime::PickNext() {
   for (;;) {
-    FireTimers();
     FillIdlePs();
-    if (SimG* g = Decide()) return g;
-    if (Over()) return nullptr;  // Decide found a replay divergence
-    if (timers_.empty()) {
+    std::int64_t next_step = kNever;
+    for (const P& p : ps_)
+      if (p.cur != nullptr) next_step = std::min(next_step, p.cur->t);
+    std::int64_t next_other = timers_.empty() ? kNever : timers_.begin()->first.first;
+    if (ps_.size() > 1) {
+      bool idle = false;
+      for (const P& p : ps_) idle = idle || p.cur == nullptr;
+      for (const P& p : ps_) {
+        if (idle && p.cur != nullptr && p.runnext != nullptr) {
+          next_other = std::min(next_other, p.runnext->runnext_since + kStealRunnextNs);
+        }
+      }
+    }
+    if (next_other != kNever && next_other <= next_step) {
+      clock_ = std::max(clock_, next_other);
+      FireTimers();
+      continue;  // FillIdlePs places what became available
+    }
+    if (next_step == kNever) {
       End(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
       return nullptr;
     }
-    clock_ = std::max(clock_, timers_.begin()->first.first);  // nobody can run: skip ahead
+    return Decide(next_step);
   }
 }
 
-SimG* SimRuntime::Decide() {
+SimG* SimRuntime::Decide(std::int64_t earliest) {
   candidates_.clear();
   for (P& p : ps_)
-    if (p.cur != nullptr) candidates_.push_back(p.cur);
-  if (candidates_.empty()) return nullptr;
-  if (candidates_.size() == 1) return candidates_[0];
-  SimG* chosen = nullptr;
+    if (p.cur != nullptr && p.cur->t <= earliest + kWindowNs) candidates_.push_back(p.cur);
+  SimG* chosen = candidates_[0];
+  if (candidates_.size() > 1) {
+    chosen = Choose();
+    if (chosen == nullptr) return nullptr;  // a replay divergence ended the run
+    schedule_.push_back(chosen->id);
+  }
+  last_p_ = chosen->p;
+  // Time never goes back: a goroutine a little behind catches up.
+  clock_ = std::max(clock_, chosen->t);
+  chosen->t = clock_;
+  return chosen;
+}
+
+SimG* SimRuntime::Choose() {
   if (replay_pos_ < options_.replay.size()) {
     GoroutineId want = options_.replay[replay_pos_];
-    for (SimG* c : candidates_)
-      if (c->id == want) chosen = c;
-    if (chosen == nullptr) {
-      std::string running;
-      for (SimG* c : candidates_) running += " G" + std::to_string(c->id);
-      replay_error_ = "replay diverged at decision " + std::to_string(replay_pos_) + ": G" +
-                      std::to_string(want) + " is not running here (running:" + running + ")";
-      End(Status::kFatal, "synclab: " + replay_error_, 0);
-      return nullptr;
-    }
-    replay_pos_++;
-  } else if (options_.strategy == Strategy::kRoundRobin) {
-    chosen = candidates_[0];
     for (SimG* c : candidates_) {
-      if (c->p > last_p_) {
-        chosen = c;
-        break;
+      if (c->id == want) {
+        replay_pos_++;
+        return c;
       }
     }
-  } else {
-    chosen = candidates_[rng_.Below(candidates_.size())];
+    std::string running;
+    for (SimG* c : candidates_) running += " G" + std::to_string(c->id);
+    replay_error_ = "replay diverged at decision " + std::to_string(replay_pos_) + ": G" +
+                    std::to_string(want) + " cannot take the next step (candidates:" + running + ")";
+    End(Status::kFatal, "synclab: " + replay_error_, 0);
+    return nullptr;
   }
-  schedule_.push_back(chosen->id);
-  last_p_ = chosen->p;
-  return chosen;
+  if (options_.strategy == Strategy::kRoundRobin) {
+    for (SimG* c : candidates_)
+      if (c->p > last_p_) return c;
+    return candidates_[0];
+  }
+  return candidates_[rng_.Below(candidates_.size())];
 }
 
 void SimRuntime::FireTimers() {
@@ -463,7 +498,10 @@ SimG* SimRuntime::TakeWork(int i) {
   for (int k = 1; k < procs_; k++) {
     P& victim = ps_[std::size_t((i + k) % procs_)];
     if (!victim.runq.empty()) return pop(victim.runq);
-    if (SimG* g = std::exchange(victim.runnext, nullptr)) return g;
+    if (victim.runnext != nullptr &&
+        (victim.cur == nullptr || clock_ - victim.runnext->runnext_since >= kStealRunnextNs)) {
+      return std::exchange(victim.runnext, nullptr);
+    }
   }
   return nullptr;
 }
@@ -471,6 +509,7 @@ SimG* SimRuntime::TakeWork(int i) {
 void SimRuntime::Assign(int p, SimG* g) {
   g->state = GState::kRunning;
   g->p = p;
+  g->t = clock_;
   g->slice_start = clock_;
   ps_[std::size_t(p)].cur = g;
   EmitAs(g->id, g->started ? EventKind::kGoRun : EventKind::kGoStart, 0, Site{}, p);
@@ -520,6 +559,7 @@ void SimRuntime::Park(WaitReason reason, ObjectId obj, Site site) {
 
 void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
   if (Over()) return;
+  Point(rt::kSwitchNs);
   SimG* g = static_cast<SimG*>(target);
   if (g->state != GState::kWaiting) {
     g->permit = true;
@@ -530,14 +570,13 @@ void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
   P& p = ps_[std::size_t(cur_->p)];
   if (p.runnext != nullptr) p.runq.push_back(p.runnext);
   p.runnext = g;  // runs next on this P (or is stolen by an idle one)
-  Point(rt::kSwitchNs);
+  g->runnext_since = clock_;
 }
 
 void SimRuntime::Goyield() {
   if (Over()) return;
+  Point(rt::kSwitchNs);
   SimG* g = cur_;
-  clock_ += rt::kSwitchNs;
-  steps_++;
   EmitAs(g->id, EventKind::kGoYield, 0, Site{});
   g->state = GState::kRunnable;
   ps_[std::size_t(g->p)].runq.push_back(g);  // local queue: the readied waiter goes first
@@ -547,9 +586,8 @@ void SimRuntime::Goyield() {
 
 void SimRuntime::Gosched(const Site& site) {
   if (Over()) return;
+  Point(rt::kSwitchNs);
   SimG* g = cur_;
-  clock_ += rt::kSwitchNs;
-  steps_++;
   EmitAs(g->id, EventKind::kGoYield, 0, site);
   g->state = GState::kRunnable;
   LeaveP(g);
@@ -559,25 +597,22 @@ void SimRuntime::Gosched(const Site& site) {
 
 void SimRuntime::Go(std::function<void()> fn, std::string_view name, const Site& site) {
   if (Over()) return;
+  Point(rt::kSwitchNs);
   SimG* parent = cur_;
   SimG* g = Spawn(std::move(fn), name, parent->id, site);
   EmitAs(parent->id, EventKind::kGoCreate, 0, site, std::int64_t(g->id));
   P& p = ps_[std::size_t(parent->p)];
   if (p.runnext != nullptr) p.runq.push_back(p.runnext);
   p.runnext = g;  // newproc: the new goroutine runs next on this P
-  Point(rt::kSwitchNs);
+  g->runnext_since = clock_;
 }
 
 void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
   if (Over()) return;
-  if (ns <= 0) {
-    Point(rt::kStepNs);
-    return;
-  }
+  Point(ns <= 0 ? rt::kStepNs : rt::kSwitchNs);
+  if (ns <= 0) return;
   EmitAs(cur_->id, EventKind::kGoSleep, 0, site, ns);
   timers_.emplace(std::make_pair(clock_ + ns, timer_seq_++), cur_);
-  clock_ += rt::kSwitchNs;
-  steps_++;
   BlockCurrent(WaitReason::kSleep, 0, site);
 }
 

@@ -137,14 +137,26 @@ inline bool InSim() noexcept { return Ctx() && Ctx()->sim; }
 ObjectId NewObjectId() noexcept;
 GoroutineId NewGoroutineId() noexcept;
 
-// Emits one event if this thread's runtime is traced.
+// Emits one event on behalf of goroutine g (0: the runtime itself) if this
+// thread's runtime is traced.
+inline void EmitAs(GoroutineId g, EventKind kind, ObjectId obj, const Site& site,
+                   std::int64_t f0 = 0, std::int64_t f1 = 0, std::int64_t f2 = 0,
+                   std::int64_t f3 = 0) noexcept {
+  if constexpr (kTraceCompiled) {
+    ThreadCtx* c = detail::tls_ctx;
+    if (c == nullptr || c->sink == nullptr) return;
+    c->sink->OnEvent(
+        trace::Event{0, c->runtime->TraceTime(), g, obj, kind, site, {f0, f1, f2, f3}});
+  }
+}
+
+// Emits one event of the current goroutine if this thread's runtime is traced.
 inline void Emit(EventKind kind, ObjectId obj, const Site& site, std::int64_t f0 = 0,
                  std::int64_t f1 = 0, std::int64_t f2 = 0, std::int64_t f3 = 0) noexcept {
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;
-    c->sink->OnEvent(trace::Event{0, c->runtime->TraceTime(), c->g->id, obj, kind, site,
-                                  {f0, f1, f2, f3}});
+    EmitAs(c->g->id, kind, obj, site, f0, f1, f2, f3);
   }
 }
 

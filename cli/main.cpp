@@ -1,0 +1,259 @@
+// synclab: the command line.
+//
+//   synclab list
+//   synclab run NAME [--seed N] [--strategy random|rr] [--runtime sim|native]
+//                    [--procs N] [-o FILE] [--format json|text]
+//   synclab run --replay FILE [-o FILE] [--format json|text]
+//   synclab replay FILE [--from N] [--to N] [--interactive]
+//   synclab validate FILE
+//
+// Exit status: 0 ok; 3 the run ended in deadlock, fatal, panic, leak, assert
+// or limit (the trace is still written); 2 usage errors; 1 I/O errors and bad
+// trace files.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "synclab/instrument/json.h"
+#include "synclab/instrument/text.h"
+#include "synclab/scenarios/scenario.h"
+
+namespace {
+
+using namespace synclab;
+using instrument::Trace;
+
+constexpr int kExitOk = 0;
+constexpr int kExitIo = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitOutcome = 3;
+
+// A failure with its exit status; main prints the message.
+struct Failure {
+  int code;
+  std::string message;
+};
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "synclab: " << message << '\n';
+  return code;
+}
+
+Trace Load(const std::string& path) {
+  try {
+    return instrument::ReadJsonFile(path);
+  } catch (const instrument::TraceIoError& e) {
+    throw Failure{kExitIo, e.what()};
+  } catch (const instrument::TraceFormatError& e) {
+    throw Failure{kExitIo, path + ": " + e.what()};
+  }
+}
+
+void Emit(const Trace& t, const std::string& format, const std::string& out_path) {
+  try {
+    if (format == "text") {
+      if (out_path.empty() || out_path == "-") {
+        instrument::WriteText(t, std::cout);
+        return;
+      }
+      std::ofstream out(out_path);
+      if (!out) throw instrument::TraceIoError("cannot write " + out_path);
+      instrument::WriteText(t, out);
+      if (!out.flush()) throw instrument::TraceIoError("cannot write " + out_path);
+      return;
+    }
+    if (out_path.empty() || out_path == "-") {
+      instrument::WriteJson(t, std::cout);
+      std::cout.flush();
+    } else {
+      instrument::WriteJsonFile(t, out_path);
+    }
+  } catch (const instrument::TraceIoError& e) {
+    throw Failure{kExitIo, e.what()};
+  }
+}
+
+int OutcomeStatus(const Trace& t) {
+  if (t.outcome.status == rt::Status::kOk) return kExitOk;
+  std::cerr << instrument::FormatOutcome(t) << '\n';
+  return kExitOutcome;
+}
+
+struct RunArgs {
+  std::string name;
+  std::uint64_t seed = 1;
+  std::string strategy = "random";
+  std::string runtime = "sim";
+  int procs = 0;
+  std::string out;
+  std::string format = "json";
+  std::string replay;
+};
+
+int Run(const RunArgs& a, const CLI::App& cmd) {
+  scenarios::RunOptions options;
+  const scenarios::Scenario* scenario = nullptr;
+  std::optional<Trace> recorded;
+  if (!a.replay.empty()) {
+    for (const char* flag : {"--seed", "--strategy", "--runtime", "--procs"}) {
+      if (cmd.count(flag) > 0) {
+        throw Failure{kExitUsage, std::string(flag) + " cannot be combined with --replay (the trace says)"};
+      }
+    }
+    if (!a.name.empty()) throw Failure{kExitUsage, "give a scenario NAME or --replay FILE, not both"};
+    recorded = Load(a.replay);
+    if (recorded->meta.runtime != "sim") {
+      throw Failure{kExitIo, a.replay + ": a " + recorded->meta.runtime +
+                                 " trace has no schedule to replay (only sim traces do)"};
+    }
+    scenario = scenarios::Find(recorded->meta.scenario);
+    if (scenario == nullptr) {
+      throw Failure{kExitIo, a.replay + ": unknown scenario \"" + recorded->meta.scenario + "\""};
+    }
+    options.seed = recorded->meta.seed;
+    options.strategy = recorded->meta.strategy == "rr" ? sim::Strategy::kRoundRobin
+                                                       : sim::Strategy::kRandom;
+    options.procs = recorded->meta.procs;
+    options.replay = recorded->schedule;
+  } else {
+    if (a.name.empty()) throw Failure{kExitUsage, "run: give a scenario NAME (see `synclab list`) or --replay FILE"};
+    scenario = scenarios::Find(a.name);
+    if (scenario == nullptr) {
+      throw Failure{kExitUsage, "unknown scenario \"" + a.name + "\" (see `synclab list`)"};
+    }
+    options.runtime = a.runtime == "native" ? scenarios::Runtime::kNative : scenarios::Runtime::kSim;
+    options.seed = a.seed;
+    options.strategy = a.strategy == "rr" ? sim::Strategy::kRoundRobin : sim::Strategy::kRandom;
+    options.procs = a.procs;
+    if (options.runtime == scenarios::Runtime::kNative &&
+        (cmd.count("--seed") > 0 || cmd.count("--strategy") > 0)) {
+      throw Failure{kExitUsage, "--seed and --strategy apply to the sim runtime only"};
+    }
+  }
+
+  Trace t;
+  try {
+    t = scenarios::Run(*scenario, options);
+  } catch (const sim::ReplayError& e) {
+    throw Failure{kExitIo, a.replay + ": " + e.what()};
+  }
+  if (recorded && !(t == *recorded)) {
+    // Say where the re-execution first differs from the recording.
+    std::size_t i = 0;
+    while (i < t.events.size() && i < recorded->events.size() && t.events[i] == recorded->events[i]) i++;
+    throw Failure{kExitIo, a.replay + ": the replay differs from the recording at events[" +
+                               std::to_string(i) + "] (was the scenario changed since?)"};
+  }
+  Emit(t, a.format, a.out);
+  return OutcomeStatus(t);
+}
+
+int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint64_t> to,
+           bool interactive) {
+  Trace t = Load(path);
+  instrument::TextRange range{from, to.value_or(std::numeric_limits<std::uint64_t>::max())};
+  if (to && *to < from) throw Failure{kExitUsage, "--to must not be before --from"};
+  if (!interactive) {
+    instrument::WriteText(t, std::cout, range);
+    return kExitOk;
+  }
+  std::cout << instrument::FormatHeader(t) << "\n(Enter: next event, q Enter: quit)\n";
+  instrument::State state(t);
+  for (const instrument::TraceEvent& e : t.events) {
+    if (e.seq > range.to) break;
+    std::string err = state.Apply(e);
+    if (!err.empty()) throw Failure{kExitIo, path + ": " + err};
+    if (e.seq < range.from) continue;
+    std::cout << instrument::FormatEventLine(t, state, e) << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line) || line == "q") return kExitOk;
+  }
+  std::cout << instrument::FormatOutcome(t) << '\n';
+  return kExitOk;
+}
+
+int Validate(const std::string& path) {
+  Trace t = Load(path);
+  std::string err = instrument::CheckConsistency(t);
+  if (!err.empty()) throw Failure{kExitIo, path + ": " + err};
+  std::cout << path << ": valid synclab trace, " << t.events.size() << " events\n";
+  return kExitOk;
+}
+
+int List() {
+  std::size_t width = 0;
+  for (const scenarios::Scenario* s : scenarios::All()) width = std::max(width, s->name.size());
+  for (const scenarios::Scenario* s : scenarios::All()) {
+    std::cout << s->name << std::string(width - s->name.size() + 2, ' ') << s->description << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"synclab: see how Go's concurrency primitives work, step by step"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+
+  app.add_subcommand("list", "List the built-in scenarios");
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its trace");
+  run_cmd->add_option("name", run.name, "Scenario, e.g. mutex/starvation");
+  run_cmd->add_option("--seed", run.seed, "Sim seed (default 1)");
+  run_cmd->add_option("--strategy", run.strategy, "Sim scheduling: random or rr (round robin)")
+      ->check(CLI::IsMember({"random", "rr"}));
+  run_cmd->add_option("--runtime", run.runtime, "sim (deterministic) or native (OS threads)")
+      ->check(CLI::IsMember({"sim", "native"}));
+  run_cmd->add_option("--procs", run.procs, "GOMAXPROCS (default: the scenario's, or the CPUs)")
+      ->check(CLI::Range(1, 256));
+  run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
+  run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
+      ->check(CLI::IsMember({"json", "text"}));
+  run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace");
+
+  std::string replay_file;
+  std::uint64_t from = 0, to = 0;
+  bool interactive = false;
+  CLI::App* replay_cmd = app.add_subcommand("replay", "Step through a trace in the terminal");
+  replay_cmd->add_option("file", replay_file, "Trace file (- for stdin)")->required();
+  replay_cmd->add_option("--from", from, "First event to show");
+  CLI::Option* to_opt = replay_cmd->add_option("--to", to, "Last event to show");
+  replay_cmd->add_flag("-i,--interactive", interactive, "Step on Enter");
+
+  std::string validate_file;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check a trace file");
+  validate_cmd->add_option("file", validate_file, "Trace file (- for stdin)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "synclab: " << e.what() << "\n(run `synclab --help` for usage)\n";
+    return kExitUsage;
+  }
+
+  try {
+    if (app.got_subcommand("list")) return List();
+    if (run_cmd->parsed()) return Run(run, *run_cmd);
+    if (replay_cmd->parsed()) {
+      return Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
+    }
+    if (validate_cmd->parsed()) return Validate(validate_file);
+  } catch (const Failure& f) {
+    return Fail(f.code, f.message);
+  } catch (const instrument::TraceFormatError& e) {
+    return Fail(kExitIo, e.what());
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,66 @@
+// registry.cpp: the list of built-in scenarios and how they run.
+#include <thread>
+
+#include "synclab/instrument/recorder.h"
+#include "synclab/native.h"
+#include "synclab/scenarios/scenario.h"
+
+namespace synclab::scenarios {
+
+// Each is defined in its own file under scenarios/.
+extern const Scenario kMutexCounter;
+extern const Scenario kMutexStarvation;
+extern const Scenario kMutexTryLock;
+extern const Scenario kMutexUnlockUnlocked;
+extern const Scenario kMutexNotReentrant;
+extern const Scenario kMutexAbbaDeadlock;
+extern const Scenario kCounterLostUpdate;
+
+namespace {
+const Scenario* const kAll[] = {
+    &kMutexCounter,       &kMutexStarvation,   &kMutexTryLock,      &kMutexUnlockUnlocked,
+    &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kCounterLostUpdate,
+};
+}  // namespace
+
+std::span<const Scenario* const> All() { return kAll; }
+
+const Scenario* Find(std::string_view name) {
+  for (const Scenario* s : kAll)
+    if (s->name == name) return s;
+  return nullptr;
+}
+
+std::string_view Source(const Scenario& s) { return EmbeddedSource(s.source_file); }
+
+instrument::Trace Run(const Scenario& s, const RunOptions& o) {
+  instrument::Recorder recorder;
+  Config config{o.runtime == Runtime::kNative};
+  auto main = [&] { s.main(config); };
+  instrument::Meta meta;
+  meta.scenario = std::string(s.name);
+  if (o.runtime == Runtime::kSim) {
+    sim::Options so;
+    so.seed = o.seed;
+    so.strategy = o.strategy;
+    so.procs = o.procs > 0 ? o.procs : s.default_procs;
+    so.replay.assign(o.replay.begin(), o.replay.end());
+    so.max_steps = o.max_steps;
+    so.sink = &recorder;
+    sim::Result r = sim::Run(main, so);
+    meta.runtime = "sim";
+    meta.seed = o.seed;
+    meta.strategy = std::string(sim::kStrategyNames[std::size_t(o.strategy)]);
+    meta.procs = so.procs;
+    return recorder.Finish(std::move(meta), r.outcome, r.schedule);
+  }
+  native::Options no;
+  no.procs = o.procs > 0 ? o.procs : int(std::max(1u, std::thread::hardware_concurrency()));
+  no.sink = &recorder;
+  native::Result r = native::Run(main, no);
+  meta.runtime = "native";
+  meta.procs = no.procs;
+  return recorder.Finish(std::move(meta), r.outcome, {});
+}
+
+}  // namespace synclab::scenarios

@@ -1,0 +1,48 @@
+// collect.h: a sink that keeps every event, for core tests that look at what
+// a primitive did without depending on instrument/.
+#pragma once
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "synclab/rt/runtime.h"
+
+namespace synclab::testing {
+
+struct Collected {
+  trace::Event e;
+  std::string_view name() const { return trace::Name(e.kind); }
+  std::int64_t field(std::string_view f) const {
+    int i = trace::FieldIndex(e.kind, f);
+    return i < 0 ? -1 : e.f[std::size_t(i)];
+  }
+};
+
+class Collect final : public rt::Sink {
+ public:
+  void OnEvent(trace::Event e) noexcept override {
+    std::lock_guard l(mu_);
+    e.seq = events.size();
+    events.push_back({e});
+  }
+  void OnGoroutine(GoroutineId, GoroutineId, std::string_view, Site) noexcept override {}
+  void OnObject(ObjectId, trace::ObjectKind, std::string_view, ObjectId, Site) noexcept override {}
+
+  // Events named `name` (optionally of goroutine g), in order.
+  std::vector<Collected> Named(std::string_view name, GoroutineId g = 0) const {
+    std::vector<Collected> out;
+    for (const Collected& c : events)
+      if (c.name() == name && (g == 0 || c.e.g == g)) out.push_back(c);
+    return out;
+  }
+  std::size_t Index(const Collected& c) const { return std::size_t(c.e.seq); }
+
+  std::vector<Collected> events;
+
+ private:
+  std::mutex mu_;
+};
+
+}  // namespace synclab::testing
