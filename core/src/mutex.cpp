@@ -10,6 +10,29 @@ Mutex::Mutex(std::string_view name, Site site)
   rt::RegisterSema(sema_, id_, site);
 }
 
+// Lock's fast path under a runtime: one step, one event. (The plain-thread
+// copy in the header is the same CAS without the step and the event.)
+bool Mutex::LockFast(const Site& site) {
+  rt::Step step(id_);
+  std::int32_t unlocked = 0;
+  if (!state_.compare_exchange_strong(unlocked, kLocked, std::memory_order_acquire,
+                                      std::memory_order_relaxed)) {
+    return false;
+  }
+  Trace(EventKind::kMutexLockFast, site);
+  return true;
+}
+
+void Mutex::UnlockTraced(const Site& site) {
+  std::int32_t after;
+  {
+    rt::Step step(id_);
+    after = state_.fetch_sub(kLocked, std::memory_order_release) - kLocked;
+    Trace(after == 0 ? EventKind::kMutexUnlockFast : EventKind::kMutexUnlockSlow, site);
+  }
+  if (after != 0) UnlockSlow(after, site);
+}
+
 void Mutex::LockSlow(const Site& site) {
   std::int64_t wait_start = 0;
   bool starving = false;

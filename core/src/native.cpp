@@ -16,6 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "internal.h"
 #include "synclab/rt/sema.h"
 
@@ -37,17 +41,21 @@ std::int64_t SteadyNs() {
 
 int HardwareProcs() { return int(std::max(1u, std::thread::hardware_concurrency())); }
 
-// A binary semaphore on a futex word: Unpark before Park is remembered.
+// A binary semaphore on a futex word: an Unpark before the Park is kept.
+// Raw futex calls rather than std::atomic::wait, whose libstdc++ version
+// spins and calls sched_yield before sleeping: a thread that parks should
+// leave the CPU at once (it is what Go's park does). The permit's
+// acquire/release is what orders memory.
 class Parker {
  public:
   void Park() {
     while (permit_.exchange(0, std::memory_order_acquire) == 0) {
-      permit_.wait(0, std::memory_order_relaxed);
+      syscall(SYS_futex, &permit_, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
     }
   }
   void Unpark() {
     permit_.store(1, std::memory_order_release);
-    permit_.notify_one();
+    syscall(SYS_futex, &permit_, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
   }
 
  private:

@@ -73,14 +73,17 @@ class Mutex {
 
   // Locks; blocks until the mutex is available.
   void Lock(Site site = Site::current()) {
-    {
-      rt::Step step(id_);
+    // The fast path of plain threads is inline and nothing but the CAS; under
+    // a runtime the same step goes through LockFast (a scheduling point, an
+    // event).
+    if (rt::Ctx() == nullptr) {
       std::int32_t unlocked = 0;
       if (state_.compare_exchange_strong(unlocked, kLocked, std::memory_order_acquire,
                                          std::memory_order_relaxed)) {
-        Trace(trace::EventKind::kMutexLockFast, site);
         return;
       }
+    } else if (LockFast(site)) {
+      return;
     }
     LockSlow(site);
   }
@@ -90,17 +93,12 @@ class Mutex {
 
   // Unlocks. Fatal if the mutex is not locked.
   void Unlock(Site site = Site::current()) {
-    std::int32_t after;
-    {
-      rt::Step step(id_);
-      after = state_.fetch_sub(kLocked, std::memory_order_release) - kLocked;
-      if (after == 0) {
-        Trace(trace::EventKind::kMutexUnlockFast, site);
-        return;
-      }
-      Trace(trace::EventKind::kMutexUnlockSlow, site);
+    if (rt::Ctx() == nullptr) {
+      std::int32_t after = state_.fetch_sub(kLocked, std::memory_order_release) - kLocked;
+      if (after != 0) UnlockSlow(after, site);
+      return;
     }
-    UnlockSlow(after, site);
+    UnlockTraced(site);
   }
 
   // Lockable, so std::lock_guard, std::unique_lock and std::scoped_lock work.
@@ -114,7 +112,9 @@ class Mutex {
   std::uint32_t sema() const { return sema_.value.load(std::memory_order_relaxed); }
 
  private:
+  bool LockFast(const Site& site);
   void LockSlow(const Site& site);
+  void UnlockTraced(const Site& site);
   void UnlockSlow(std::int32_t after, const Site& site);
   // Emits `kind` with the current state word and sema count.
   void Trace(trace::EventKind kind, const Site& site, std::int64_t f2 = 0,
