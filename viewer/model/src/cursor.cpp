@@ -1,0 +1,99 @@
+// cursor.cpp: the rules of moving through a trace.
+#include "synclab/viewer/cursor.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace synclab::viewer {
+namespace {
+
+template <class T>
+void Toggle(std::vector<T>& set, T v) {
+  auto it = std::find(set.begin(), set.end(), v);
+  if (it == set.end()) {
+    set.push_back(v);
+  } else {
+    set.erase(it);
+  }
+}
+
+struct Applier {
+  Cursor& c;
+  const Model& m;
+
+  std::uint64_t last() const { return m.size() == 0 ? 0 : m.size() - 1; }
+  void Go(std::uint64_t step) {
+    c.step = std::min(step, last());
+    c.pending = 0;
+  }
+
+  void operator()(const Seek& a) { Go(a.step); }
+  void operator()(const Step& a) {
+    // In unsigned arithmetic, so that no delta can overflow.
+    const std::uint64_t size = a.delta < 0 ? 0 - std::uint64_t(a.delta) : std::uint64_t(a.delta);
+    Go(a.delta < 0 ? c.step - std::min(size, c.step) : c.step + std::min(size, last() - c.step));
+  }
+  void operator()(const StepWithin& a) {
+    Id id = a.scope == Scope::kGoroutine ? c.goroutine : c.object;
+    if (id == 0) return;
+    if (auto next = m.Neighbour(a.scope, id, c.step, a.dir)) Go(*next);
+  }
+  void operator()(const Continue& a) {
+    // With no hit ahead, run to the end (or back to the start), as a debugger does.
+    auto hit = m.NextHit(c.breakpoints, c.step, a.dir);
+    Go(hit ? *hit : a.dir > 0 ? last() : 0);
+  }
+  void operator()(const Play& a) {
+    if (a.on && c.step == last()) Go(0);  // play at the end replays from the start
+    c.playing = a.on && m.size() > 1;
+    c.pending = 0;
+  }
+  void operator()(const TogglePlay&) { (*this)(Play{!c.playing}); }
+  void operator()(const SetSpeed& a) {
+    if (std::isfinite(a.steps_per_second)) c.speed = std::clamp(a.steps_per_second, kMinSpeed, kMaxSpeed);
+  }
+  void operator()(const Tick& a) {
+    if (!c.playing || !(a.seconds > 0)) return;
+    c.pending += a.seconds * c.speed;
+    const double whole = std::floor(c.pending);
+    if (whole < 1) return;
+    c.pending -= whole;
+    const std::uint64_t target = c.step + std::uint64_t(std::min(whole, double(last())));
+    auto hit = m.NextHit(c.breakpoints, c.step, +1);
+    if (hit && *hit <= target) {
+      Go(*hit);
+      c.playing = false;
+    } else if (target >= last()) {
+      Go(last());
+      c.playing = false;
+    } else {
+      c.step = target;
+    }
+  }
+  void operator()(const SelectGoroutine& a) {
+    if (a.g <= m.trace().goroutines.size()) c.goroutine = a.g;
+  }
+  void operator()(const SelectObject& a) {
+    if (a.obj <= m.trace().objects.size()) c.object = a.obj;
+  }
+  void operator()(const ToggleBreakKind& a) {
+    if (a.kind < trace::EventKind::kCount) Toggle(c.breakpoints.kinds, a.kind);
+  }
+  void operator()(const ToggleBreakGoroutine& a) {
+    if (a.g != 0 && a.g <= m.trace().goroutines.size()) Toggle(c.breakpoints.goroutines, a.g);
+  }
+  void operator()(const ToggleBreakObject& a) {
+    if (a.obj != 0 && a.obj <= m.trace().objects.size()) Toggle(c.breakpoints.objects, a.obj);
+  }
+  void operator()(const ClearBreakpoints&) { c.breakpoints = {}; }
+};
+
+}  // namespace
+
+Cursor Apply(Cursor c, const Intent& intent, const Model& m) {
+  Applier applier{c, m};
+  for (const Action& a : intent.actions) std::visit(applier, a);
+  return c;
+}
+
+}  // namespace synclab::viewer
