@@ -216,12 +216,12 @@ RunG* NativeRun::Spawn(std::function<void()> fn, std::string_view name, Goroutin
     sink_->OnGoroutine(g->id, parent, name, site);
     rt::Emit(EventKind::kGoCreate, 0, site, std::int64_t(g->id));
   }
-  {
-    std::lock_guard l(mu_);
-    gs_.push_back(std::move(owned));
-    live_++;
-    if (main_ == nullptr) main_ = g;
-  }
+  // Start the thread under the lock: teardown joins every g it finds in gs_,
+  // so a g must never be there without its thread.
+  std::lock_guard l(mu_);
+  gs_.push_back(std::move(owned));
+  live_++;
+  if (main_ == nullptr) main_ = g;
   g->thread = std::thread([this, g, fn = std::move(fn)] { Body(g, fn); });
   return g;
 }

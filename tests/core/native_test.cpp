@@ -1,0 +1,80 @@
+// Tests of the native runtime's tracking: deadlock, leaks, panics, teardown.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "synclab/go.h"
+#include "synclab/mutex.h"
+#include "synclab/native.h"
+#include "synclab/wait_group.h"
+
+using namespace synclab;
+using namespace std::chrono_literals;
+
+TEST_SUITE("core.native native") {
+  TEST_CASE("an ABBA lock order deadlocks and is reported, not hung" * doctest::timeout(30)) {
+    native::Result r = native::Run([] {
+      Mutex a, b;
+      WaitGroup wg;
+      wg.Add(2);
+      go([&] { a.Lock(); sleep(5ms); b.Lock(); wg.Done(); });
+      go([&] { b.Lock(); sleep(5ms); a.Lock(); wg.Done(); });
+      wg.Wait();
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kDeadlock);
+    CHECK(r.outcome.message == "fatal error: all goroutines are asleep - deadlock!");
+    CHECK(r.outcome.blocked.size() == 3);
+  }
+
+  TEST_CASE("sleeping goroutines are not a deadlock") {
+    native::Result r = native::Run([] {
+      Mutex mu;
+      mu.Lock();
+      go([&] { sleep(20ms); mu.Unlock(); });
+      mu.Lock();  // parked while the other sleeps
+      mu.Unlock();
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kOk);
+  }
+
+  TEST_CASE("a goroutine still blocked when main returns is reported as leaked") {
+    static Mutex* mu = nullptr;
+    mu = new Mutex;
+    native::Result r = native::Run([] {
+      mu->Lock();
+      go([] { mu->Lock(); });
+      sleep(20ms);
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kLeak);
+    CHECK(r.outcome.blocked.size() == 1);
+  }
+
+  TEST_CASE("a panic in a goroutine ends the run with Go's panic line") {
+    native::Result r = native::Run([] {
+      WaitGroup wg;
+      wg.Add(1);
+      go([] { throw Panic("something broke"); });
+      wg.Wait();
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kPanic);
+    CHECK(r.outcome.message == "panic: something broke");
+  }
+
+  TEST_CASE("goroutines left parked are unwound with their destructors" * doctest::timeout(30)) {
+    static std::atomic<int> destroyed{0};
+    destroyed = 0;
+    struct Witness {
+      ~Witness() { destroyed++; }
+    };
+    native::Result r = native::Run([] {
+      auto* mu = new Mutex;
+      mu->Lock();
+      for (int i = 0; i < 4; i++) go([mu] { Witness w; mu->Lock(); });
+      Witness w;
+      mu->Lock();
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kDeadlock);
+    CHECK(destroyed == 5);
+  }
+}
