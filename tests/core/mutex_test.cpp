@@ -87,7 +87,7 @@ TEST_SUITE("core.mutex native") {
     CHECK(mu.state() == 0);
   }
 
-  TEST_CASE("std::lock_guard, std::unique_lock and std::scoped_lock work with it") {
+  TEST_CASE("std::lock_guard and std::unique_lock and std::scoped_lock work with it") {
     Mutex a, b;
     { std::lock_guard l(a); CHECK(a.state() == Mutex::kLocked); }
     { std::unique_lock l(a, std::try_to_lock); CHECK(l.owns_lock()); }
@@ -156,7 +156,7 @@ TEST_SUITE("core.mutex native") {
 }
 
 TEST_SUITE("core.mutex sim") {
-  TEST_CASE("Lock excludes other goroutines for every seed, strategy and procs") {
+  TEST_CASE("Lock excludes other goroutines for every seed and strategy and procs") {
     for (int procs : {1, 2, 4}) {
       for (sim::Strategy strategy : {sim::Strategy::kRandom, sim::Strategy::kRoundRobin}) {
         for (std::uint64_t seed = 1; seed <= 40; seed++) {
@@ -201,7 +201,7 @@ TEST_SUITE("core.mutex sim") {
 
   // procs = 1 makes the interleaving a pure function of the program: the
   // holder sleeps with the lock held, so the waiter runs exactly then.
-  TEST_CASE("a waiter that waited over 1 ms enters starvation, gets the lock handed off, and the mode is left") {
+  TEST_CASE("a waiter that waited over 1 ms enters starvation and gets the lock handed off and the mode is left") {
     Collect sink;
     sim::Options o;
     o.procs = 1;

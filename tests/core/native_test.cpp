@@ -13,7 +13,7 @@ using namespace synclab;
 using namespace std::chrono_literals;
 
 TEST_SUITE("core.native native") {
-  TEST_CASE("an ABBA lock order deadlocks and is reported, not hung" * doctest::timeout(30)) {
+  TEST_CASE("an ABBA lock order deadlocks and is reported instead of hanging" * doctest::timeout(30)) {
     native::Result r = native::Run([] {
       Mutex a, b;
       WaitGroup wg;

@@ -39,7 +39,7 @@ TEST_SUITE("core.sema sim") {
     CHECK(sink.Named("go.park").empty());
   }
 
-  TEST_CASE("waiters are woken in FIFO order, and a lifo waiter goes first") {
+  TEST_CASE("waiters are woken in FIFO order and a lifo waiter goes first") {
     std::vector<int> order;
     sim::Options o;
     o.procs = 1;

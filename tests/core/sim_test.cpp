@@ -55,7 +55,7 @@ Run Record(const sim::Options& base) {
 }  // namespace
 
 TEST_SUITE("core.sim") {
-  TEST_CASE("the same seed gives the same run, event for event") {
+  TEST_CASE("the same seed gives the same run event for event") {
     for (std::uint64_t seed : {1, 2, 99}) {
       sim::Options o;
       o.seed = seed;

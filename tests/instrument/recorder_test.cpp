@@ -39,7 +39,7 @@ void TwoWorkers() {
 }  // namespace
 
 TEST_SUITE("instrument.recorder sim") {
-  TEST_CASE("ids are dense, 1-based and in order of creation") {
+  TEST_CASE("ids are dense and 1-based and in order of creation") {
     Trace t = RecordSim(TwoWorkers);
     REQUIRE(t.goroutines.size() == 3);
     CHECK(t.goroutines[0].name == "main");
@@ -53,7 +53,7 @@ TEST_SUITE("instrument.recorder sim") {
     CHECK(instrument::Validate(t) == "");
   }
 
-  TEST_CASE("the same seed records the same trace, another seed another") {
+  TEST_CASE("the same seed records the same trace and another seed another") {
     CHECK(RecordSim(TwoWorkers, 7) == RecordSim(TwoWorkers, 7));
     CHECK_FALSE(RecordSim(TwoWorkers, 7).events == RecordSim(TwoWorkers, 8).events);
   }

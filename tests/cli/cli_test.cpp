@@ -1,0 +1,238 @@
+// Tests of the synclab command line: exit codes, outputs, replay, errors.
+// Each test runs the real binary in a temporary directory.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code = -1;  // exit status; -1 if killed by a signal
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Sandbox {
+ public:
+  Sandbox() {
+    dir_ = fs::temp_directory_path() / ("synclab-cli-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter_++));
+    fs::create_directories(dir_);
+  }
+  ~Sandbox() { fs::remove_all(dir_); }
+
+  // Runs `synclab <args>` with optional stdin text, in the sandbox.
+  Result Run(const std::string& args, const std::string& input = "") const {
+    fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    std::ofstream(in) << input;
+    std::string cmd = "cd '" + dir_.string() + "' && '" SYNCLAB_CLI "' " + args + " <'" +
+                      in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
+    int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  fs::path Path(const std::string& name) const { return dir_ / name; }
+  std::string Read(const std::string& name) const { return Slurp(dir_ / name); }
+  void Write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("list names every scenario with a description") {
+    Sandbox box;
+    Result r = box.Run("list");
+    CHECK(r.code == 0);
+    for (const char* name : {"mutex/counter", "mutex/starvation", "mutex/trylock",
+                             "mutex/unlock-unlocked", "mutex/not-reentrant",
+                             "mutex/abba-deadlock", "counter/lost-update"}) {
+      CHECK(r.out.find(name) != std::string::npos);
+    }
+  }
+
+  TEST_CASE("run exits 0 for an ok outcome and writes a trace that validates") {
+    Sandbox box;
+    Result r = box.Run("run mutex/starvation -o t.json");
+    CHECK(r.code == 0);
+    CHECK(box.Read("t.json").find("\"format\": \"synclab-trace\"") != std::string::npos);
+    Result v = box.Run("validate t.json");
+    CHECK(v.code == 0);
+    CHECK(v.out.find("valid") != std::string::npos);
+  }
+
+  TEST_CASE("run exits 3 for deadlock and fatal and assert and still writes the trace") {
+    Sandbox box;
+    for (const char* name : {"mutex/not-reentrant", "mutex/unlock-unlocked", "counter/lost-update"}) {
+      CAPTURE(name);
+      Result r = box.Run(std::string("run ") + name + " -o out.json");
+      CHECK(r.code == 3);
+      CHECK(r.err.find("outcome:") != std::string::npos);
+      CHECK(box.Read("out.json").find("\"outcome\"") != std::string::npos);
+    }
+    Result r = box.Run("run mutex/not-reentrant -o out.json");
+    CHECK(r.err.find("fatal error: all goroutines are asleep - deadlock!") != std::string::npos);
+  }
+
+  TEST_CASE("run without -o prints the trace as JSON or as a terminal replay") {
+    Sandbox box;
+    Result json = box.Run("run mutex/trylock");
+    CHECK(json.code == 0);
+    CHECK(json.out.rfind("{", 0) == 0);
+    Result text = box.Run("run mutex/starvation --format text");
+    CHECK(text.code == 0);
+    CHECK(text.out.find("mutex/starvation: sim, seed 1, random, procs 2") != std::string::npos);
+    CHECK(text.out.find("mutex.starving.enter") != std::string::npos);
+    CHECK(text.out.find("locked=1 woken=0 starving=1") != std::string::npos);
+  }
+
+  TEST_CASE("usage errors exit 2 with a message") {
+    Sandbox box;
+    for (const char* args : {"run no/such-scenario", "run mutex/counter --strategy bogus",
+                             "run mutex/counter --procs 0", "run mutex/counter --runtime jvm",
+                             "frobnicate", "", "run mutex/counter --runtime native --seed 3",
+                             "run mutex/counter --replay x.json"}) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK_FALSE(r.err.empty());
+    }
+    CHECK(box.Run("run no/such-scenario").err.find("unknown scenario \"no/such-scenario\"") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("I/O errors exit 1 with the path in the message") {
+    Sandbox box;
+    Result r = box.Run("run mutex/trylock -o no/such/dir/t.json");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("no/such/dir/t.json") != std::string::npos);
+    Result v = box.Run("validate missing.json");
+    CHECK(v.code == 1);
+    CHECK(v.err.find("missing.json") != std::string::npos);
+  }
+
+  TEST_CASE("the same seed gives the same bytes and another seed another trace") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/counter --seed 4 -o a.json").code == 0);
+    REQUIRE(box.Run("run mutex/counter --seed 4 -o b.json").code == 0);
+    REQUIRE(box.Run("run mutex/counter --seed 5 -o c.json").code == 0);
+    CHECK(box.Read("a.json") == box.Read("b.json"));
+    CHECK(box.Read("a.json") != box.Read("c.json"));
+  }
+
+  TEST_CASE("run --replay re-executes the recorded schedule and gives the same trace") {
+    Sandbox box;
+    for (const char* args : {"mutex/abba-deadlock --seed 9", "counter/lost-update --seed 2 --procs 4",
+                             "mutex/starvation --strategy rr"}) {
+      CAPTURE(args);
+      int code = box.Run(std::string("run ") + args + " -o rec.json").code;
+      Result r = box.Run("run --replay rec.json -o again.json");
+      CHECK(r.code == code);
+      CHECK(box.Read("again.json") == box.Read("rec.json"));
+    }
+  }
+
+  TEST_CASE("run --replay of a trace whose schedule does not fit fails with a message") {
+    Sandbox box;
+    REQUIRE(box.Run("run counter/lost-update -o rec.json").code == 3);
+    std::string json = box.Read("rec.json");
+    std::size_t at = json.find("\"schedule\": [");
+    REQUIRE(at != std::string::npos);
+    // Point the first decision at a goroutine that cannot run then.
+    json.replace(at, std::string("\"schedule\": [").size(), "\"schedule\": [1, 1, 1, 1, ");
+    box.Write("bad.json", json);
+    Result r = box.Run("run --replay bad.json");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("bad.json") != std::string::npos);
+    CHECK((r.err.find("replay") != std::string::npos));
+  }
+
+  TEST_CASE("a native trace cannot be replayed") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock --runtime native -o n.json").code == 0);
+    Result r = box.Run("run --replay n.json");
+    CHECK(r.code == 1);
+    CHECK(r.err.find("only sim traces") != std::string::npos);
+  }
+
+  TEST_CASE("replay prints the chosen range as one line per event with decoded state") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation -o t.json").code == 0);
+    Result r = box.Run("replay t.json --from 3 --to 5");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("\n     3 ") != std::string::npos);
+    CHECK(r.out.find("\n     5 ") != std::string::npos);
+    CHECK(r.out.find("\n     2 ") == std::string::npos);
+    CHECK(r.out.find("\n     6 ") == std::string::npos);
+    CHECK(r.out.find("outcome: ok") != std::string::npos);
+    Result all = box.Run("replay t.json");
+    CHECK(all.out.find("mutex.starving.enter") != std::string::npos);
+  }
+
+  TEST_CASE("replay --interactive shows one event per Enter and stops at q") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation -o t.json").code == 0);
+    Result r = box.Run("replay t.json --interactive", "\n\nq\n");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("     0 ") != std::string::npos);
+    CHECK(r.out.find("     2 ") != std::string::npos);
+    CHECK(r.out.find("     3 ") == std::string::npos);
+  }
+
+  TEST_CASE("validate and replay reject a malformed trace with its place and exit 1") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    std::string json = box.Read("t.json");
+    box.Write("truncated.json", json.substr(0, json.size() / 2));
+    Result v = box.Run("validate truncated.json");
+    CHECK(v.code == 1);
+    CHECK(v.err.find("line ") != std::string::npos);
+    CHECK(v.err.find("column ") != std::string::npos);
+    Result p = box.Run("replay truncated.json");
+    CHECK(p.code == 1);
+
+    std::string wrong = json;
+    wrong.replace(wrong.find("\"version\": 1"), 12, "\"version\": 7");
+    box.Write("v7.json", wrong);
+    CHECK(box.Run("validate v7.json").err.find("version") != std::string::npos);
+
+    box.Write("garbage.json", std::string("\x00\xff{[", 4));
+    CHECK(box.Run("validate garbage.json").code == 1);
+  }
+
+  TEST_CASE("validate rejects a trace whose events contradict each other") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    std::string json = box.Read("t.json");
+    // Turn the first unlock into a second lock: "locks mu held by G.."
+    std::size_t at = json.find("\"ev\":\"mutex.unlock.fast\"");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, std::string("\"ev\":\"mutex.unlock.fast\"").size(), "\"ev\":\"mutex.lock.fast\"");
+    box.Write("bad.json", json);
+    Result v = box.Run("validate bad.json");
+    CHECK(v.code == 1);
+    CHECK(v.err.find("held by") != std::string::npos);
+  }
+}

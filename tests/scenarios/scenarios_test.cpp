@@ -1,0 +1,184 @@
+// Tests of the built-in scenarios: each ends as its description says, its
+// trace is consistent, runs are deterministic, and goldens pin the traces.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "synclab/instrument/json.h"
+#include "synclab/instrument/state.h"
+#include "synclab/scenarios/scenario.h"
+
+using namespace synclab;
+using instrument::Trace;
+
+namespace {
+
+Trace RunSim(std::string_view name, std::uint64_t seed = 1) {
+  const scenarios::Scenario* s = scenarios::Find(name);
+  REQUIRE(s != nullptr);
+  scenarios::RunOptions o;
+  o.seed = seed;
+  return scenarios::Run(*s, o);
+}
+
+int Count(const Trace& t, trace::EventKind kind) {
+  int n = 0;
+  for (const auto& e : t.events) n += e.kind == kind;
+  return n;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string GoldenPath(std::string_view name) {
+  std::string file(name);
+  for (char& c : file)
+    if (c == '/') c = '_';
+  return std::string(SYNCLAB_SOURCE_DIR) + "/tests/golden/" + file + ".json";
+}
+
+}  // namespace
+
+TEST_SUITE("scenarios sim") {
+  TEST_CASE("every scenario ends with the outcome its description promises") {
+    const std::map<std::string, rt::Status> expected = {
+        {"mutex/counter", rt::Status::kOk},          {"mutex/starvation", rt::Status::kOk},
+        {"mutex/trylock", rt::Status::kOk},          {"mutex/unlock-unlocked", rt::Status::kFatal},
+        {"mutex/not-reentrant", rt::Status::kDeadlock},
+        {"mutex/abba-deadlock", rt::Status::kDeadlock},
+        {"counter/lost-update", rt::Status::kAssert},
+    };
+    CHECK(expected.size() == scenarios::All().size());
+    for (const scenarios::Scenario* s : scenarios::All()) {
+      CAPTURE(s->name);
+      Trace t = RunSim(s->name);
+      REQUIRE(expected.count(std::string(s->name)) == 1);
+      CHECK(t.outcome.status == expected.at(std::string(s->name)));
+      CHECK(instrument::Validate(t) == "");
+      CHECK(instrument::CheckConsistency(t) == "");
+    }
+  }
+
+  TEST_CASE("every scenario has a description and a teaching note and embeds its own source") {
+    for (const scenarios::Scenario* s : scenarios::All()) {
+      CAPTURE(s->name);
+      CHECK_FALSE(s->description.empty());
+      CHECK(s->teaching_note.size() > 80);
+      std::string_view src = scenarios::Source(*s);
+      CHECK(src.find("extern const Scenario") != std::string_view::npos);
+      CHECK(src.find(s->name) != std::string_view::npos);
+      // The embedded text is the file the trace's sites point at.
+      CHECK(src == ReadFile(std::string(SYNCLAB_SOURCE_DIR) + "/" + std::string(s->source_file)));
+    }
+  }
+
+  TEST_CASE("the sites of a scenario's events point into its own source") {
+    Trace t = RunSim("mutex/starvation");
+    const scenarios::Scenario* s = scenarios::Find("mutex/starvation");
+    int in_scenario = 0;
+    for (const auto& site : t.sites) in_scenario += site.file == s->source_file;
+    CHECK(in_scenario >= 8);
+  }
+
+  TEST_CASE("mutex/starvation enters starvation and hands off and leaves it for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      Trace t = RunSim("mutex/starvation", seed);
+      CHECK(Count(t, trace::EventKind::kMutexStarvingEnter) >= 1);
+      CHECK(Count(t, trace::EventKind::kMutexUnlockHandoff) >= 1);
+      CHECK(Count(t, trace::EventKind::kMutexHandoff) >= 1);
+      CHECK(Count(t, trace::EventKind::kMutexStarvingExit) >= 1);
+    }
+  }
+
+  TEST_CASE("mutex/abba-deadlock reports the cycle: each goroutine waits on the other's mutex") {
+    Trace t = RunSim("mutex/abba-deadlock");
+    REQUIRE(t.outcome.blocked.size() == 3);
+    std::map<std::string, std::string> waits;  // goroutine name -> object name
+    for (const auto& b : t.outcome.blocked) {
+      waits[t.goroutines[b.g - 1].name] = t.objects[b.obj - 1].name;
+    }
+    CHECK(waits["transfer-ab"] == "b.sema");
+    CHECK(waits["transfer-ba"] == "a.sema");
+    CHECK(waits["main"] == "wg.sema");
+  }
+
+  TEST_CASE("counter/lost-update loses updates for every seed and says how many") {
+    for (std::uint64_t seed = 1; seed <= 10; seed++) {
+      Trace t = RunSim("counter/lost-update", seed);
+      CHECK(t.outcome.status == rt::Status::kAssert);
+      CHECK(t.outcome.message.find("want 200") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("a scenario run twice with one seed gives the same bytes") {
+    for (const scenarios::Scenario* s : scenarios::All()) {
+      CAPTURE(s->name);
+      CHECK(instrument::ToJson(RunSim(s->name, 3)) == instrument::ToJson(RunSim(s->name, 3)));
+    }
+  }
+
+  // Golden traces pin every event of every scenario at seed 1. A deliberate
+  // change to a primitive, an event or a scenario changes them: regenerate
+  // with SYNCLAB_REGENERATE=1 ctest -R golden, and read the diff.
+  TEST_CASE("golden: each scenario's seed-1 trace matches tests/golden") {
+    bool regenerate = std::getenv("SYNCLAB_REGENERATE") != nullptr;
+    for (const scenarios::Scenario* s : scenarios::All()) {
+      CAPTURE(s->name);
+      std::string json = instrument::ToJson(RunSim(s->name));
+      std::string path = GoldenPath(s->name);
+      if (regenerate) {
+        std::ofstream(path, std::ios::binary) << json;
+        continue;
+      }
+      std::string golden = ReadFile(path);
+      REQUIRE_MESSAGE(!golden.empty(), "missing " << path << " (SYNCLAB_REGENERATE=1 writes it)");
+      CHECK(json == golden);
+    }
+  }
+
+  TEST_CASE("replaying a scenario's recorded schedule gives the same trace") {
+    for (const scenarios::Scenario* s : scenarios::All()) {
+      CAPTURE(s->name);
+      Trace first = RunSim(s->name, 5);
+      scenarios::RunOptions o;
+      o.seed = 777;  // irrelevant: every choice comes from the schedule
+      o.replay = first.schedule;
+      Trace again = scenarios::Run(*s, o);
+      again.meta.seed = first.meta.seed;
+      CHECK(again == first);
+    }
+  }
+}
+
+TEST_SUITE("scenarios native") {
+  TEST_CASE("natively the small scenarios end as in sim") {
+    for (std::string_view name : {"mutex/trylock", "mutex/unlock-unlocked", "mutex/not-reentrant",
+                                  "mutex/abba-deadlock", "mutex/starvation"}) {
+      CAPTURE(name);
+      scenarios::RunOptions o;
+      o.runtime = scenarios::Runtime::kNative;
+      Trace t = scenarios::Run(*scenarios::Find(name), o);
+      CHECK(instrument::Validate(t) == "");
+      CHECK(instrument::CheckConsistency(t) == "");
+      if (name == "mutex/abba-deadlock") {
+        // Natively the OS decides whether both take their first lock in time.
+        CHECK((t.outcome.status == rt::Status::kDeadlock || t.outcome.status == rt::Status::kOk));
+        continue;
+      }
+      rt::Status want = name == "mutex/unlock-unlocked" ? rt::Status::kFatal
+                        : name == "mutex/not-reentrant" ? rt::Status::kDeadlock
+                                                        : rt::Status::kOk;
+      CHECK(t.outcome.status == want);
+      CHECK(t.meta.runtime == "native");
+    }
+  }
+}
