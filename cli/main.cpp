@@ -60,6 +60,7 @@ void Emit(const Trace& t, const std::string& format, const std::string& out_path
     if (format == "text") {
       if (out_path.empty() || out_path == "-") {
         instrument::WriteText(t, std::cout);
+        if (!std::cout.flush()) throw instrument::TraceIoError("cannot write to stdout");
         return;
       }
       std::ofstream out(out_path);
@@ -70,7 +71,7 @@ void Emit(const Trace& t, const std::string& format, const std::string& out_path
     }
     if (out_path.empty() || out_path == "-") {
       instrument::WriteJson(t, std::cout);
-      std::cout.flush();
+      if (!std::cout.flush()) throw instrument::TraceIoError("cannot write the trace to stdout");
     } else {
       instrument::WriteJsonFile(t, out_path);
     }

@@ -35,6 +35,7 @@ void Mutex::UnlockTraced(const Site& site) {
 
 void Mutex::LockSlow(const Site& site) {
   std::int64_t wait_start = 0;
+  std::int64_t waited = 0;  // as of the last wakeup
   bool starving = false;
   bool awoke = false;
   int iter = 0;
@@ -90,7 +91,7 @@ void Mutex::LockSlow(const Site& site) {
         } else {
           Trace(EventKind::kMutexPark, site, wait_start != 0);
           if ((desired & kStarving) != 0 && (old & kStarving) == 0) {
-            Trace(EventKind::kMutexStarvingEnter, site, rt::Current().TraceTime() - wait_start);
+            Trace(EventKind::kMutexStarvingEnter, site, waited);
           }
         }
       }
@@ -105,7 +106,7 @@ void Mutex::LockSlow(const Site& site) {
     bool queue_lifo = wait_start != 0;
     if (wait_start == 0) wait_start = rt::Nanotime();
     rt::Semacquire(sema_, queue_lifo, trace::WaitReason::kSyncMutexLock, site);
-    std::int64_t waited = rt::Nanotime() - wait_start;
+    waited = rt::Nanotime() - wait_start;
     starving = starving || waited > kStarvationThresholdNs;
     {
       rt::Step step(id_);

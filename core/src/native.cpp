@@ -16,6 +16,9 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,6 +40,17 @@ std::int64_t SteadyNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// Event timestamps: the time-stamp counter where there is one (constant and
+// synchronised across cores on the x86 machines we run on; the recorder
+// clamps time to be non-decreasing anyway), else steady_clock.
+std::int64_t TraceTicks() {
+#if defined(__x86_64__) || defined(__i386__)
+  return std::int64_t(__rdtsc());
+#else
+  return SteadyNs();
+#endif
 }
 
 int HardwareProcs() { return int(std::max(1u, std::thread::hardware_concurrency())); }
@@ -147,7 +161,7 @@ class NativeRun final : public rt::Runtime {
   void Park(WaitReason reason, ObjectId obj, Site site) override;
   void Ready(G* g, ObjectId obj, Site site) override;
   std::int64_t Nanotime() override { return SteadyNs() - start_ns_; }
-  std::int64_t TraceTime() override { return SteadyNs() - start_ns_; }
+  std::int64_t TraceTime() override { return TraceTicks(); }
   bool CanSpin(int iter) override {
     // Go: more than one CPU and some other P running.
     int running = live_.load(std::memory_order_relaxed) - parked_.load(std::memory_order_relaxed) -
@@ -190,6 +204,7 @@ class NativeRun final : public rt::Runtime {
   Sink* sink_;
   int procs_;
   std::int64_t start_ns_ = SteadyNs();
+  std::int64_t start_ticks_ = TraceTicks();
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -357,7 +372,11 @@ Result NativeRun::Run(const std::function<void()>& main) {
   result.outcome = outcome_;
   aborting_ = true;
   l.unlock();
-  if (sink_ != nullptr) sink_->OnRunEnd();
+  if (sink_ != nullptr) {
+    std::int64_t ns = SteadyNs() - start_ns_, ticks = TraceTicks() - start_ticks_;
+    rt::TraceClock clock{start_ticks_, ticks > 0 ? double(ns) / double(ticks) : 1.0};
+    sink_->OnRunEnd(clock);
+  }
 
   // Unwind what is left, newest first: a goroutine's objects usually belong
   // to one that started before it.

@@ -339,7 +339,7 @@ Result SimRuntime::Run(const std::function<void()>& main) {
   }
   // Teardown: unwind every unfinished goroutine, newest first.
   tearing_down_ = true;
-  if (ctx_.sink != nullptr) ctx_.sink->OnRunEnd();
+  if (ctx_.sink != nullptr) ctx_.sink->OnRunEnd(rt::TraceClock{});
   ctx_.sink = nullptr;
   for (auto it = gs_.rbegin(); it != gs_.rend(); ++it) {
     if ((*it)->fiber) Resume(it->get());

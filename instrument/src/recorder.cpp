@@ -82,6 +82,7 @@ void Recorder::OnEvent(trace::Event e) noexcept {
 
 void Recorder::OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
                            Site site) noexcept {
+  if (closed_.load(std::memory_order_relaxed)) return;
   std::lock_guard l(mu_);
   goroutines_.push_back({id, parent, trace::ObjectKind::kGoroutine, std::string(name), site});
 }
@@ -137,7 +138,7 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     const trace::EventInfo& info = trace::Info(e.kind);
     TraceEvent te;
     te.seq = t.events.size();
-    te.t = last_t = std::max(last_t, e.t_ns);
+    te.t = last_t = std::max(last_t, clock_.ToNs(e.t_ns));
     te.g = goroutine(e.g);
     // Goroutine events refer to the object waited on: always a sema so far.
     te.obj = object(e.obj, info.object == trace::ObjectKind::kGoroutine ? trace::ObjectKind::kSema
@@ -168,10 +169,10 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
 
   t.outcome.status = outcome.status;
   t.outcome.message = outcome.message;
-  t.outcome.g = gs.Map(outcome.g);
+  t.outcome.g = goroutine(outcome.g);
   for (const rt::Blocked& b : outcome.blocked) {
     t.outcome.blocked.push_back(
-        {gs.Map(b.g), objs.Map(b.obj), b.reason, sites.Intern(b.site)});
+        {goroutine(b.g), object(b.obj, trace::ObjectKind::kSema), b.reason, sites.Intern(b.site)});
   }
   if (outcome.status != rt::Status::kOk && !t.events.empty()) {
     // The event to jump to: the failing goroutine's last, else the last one.

@@ -26,18 +26,6 @@ std::string Basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string FormatField(const Trace& t, FieldType type, std::int64_t v) {
-  switch (type) {
-    case FieldType::kBool: return v ? "true" : "false";
-    case FieldType::kG: return v == 0 ? "-" : GName(v);
-    case FieldType::kObj: return v == 0 ? "-" : ObjectLabel(t, Id(v));
-    case FieldType::kNs: return FormatDuration(v);
-    case FieldType::kTime: return "t=" + FormatDuration(v);
-    case FieldType::kReason: return std::string(trace::Name(trace::WaitReason(v)));
-    default: return std::to_string(v);
-  }
-}
-
 }  // namespace
 
 const std::int64_t* ObjectState::Field(std::string_view name) const {
@@ -254,6 +242,18 @@ std::string DescribeObject(const Trace& trace, Id obj, const ObjectState& s) {
       }
       return out;
     }
+  }
+}
+
+std::string FormatField(const Trace& t, FieldType type, std::int64_t v) {
+  switch (type) {
+    case FieldType::kBool: return v ? "true" : "false";
+    case FieldType::kG: return v == 0 ? "-" : GName(v);
+    case FieldType::kObj: return v == 0 ? "-" : ObjectLabel(t, Id(v));
+    case FieldType::kNs: return FormatDuration(v);
+    case FieldType::kTime: return "t=" + FormatDuration(v);
+    case FieldType::kReason: return std::string(trace::Name(trace::WaitReason(v)));
+    default: return std::to_string(v);
   }
 }
 

@@ -49,19 +49,19 @@ std::string Validate(const Trace& t) {
     }
     for (std::size_t k = 0; k < info.field_count; k++) {
       std::int64_t v = e.f[k];
-      std::string where = At("events", i, info.fields[k].name);
+      auto where = [&] { return At("events", i, info.fields[k].name); };  // only on error
       switch (info.fields[k].type) {
         case trace::FieldType::kG:
-          if (v < 0 || std::uint64_t(v) > ng) return where + ": no goroutine " + to_string(v);
+          if (v < 0 || std::uint64_t(v) > ng) return where() + ": no goroutine " + to_string(v);
           break;
         case trace::FieldType::kObj:
-          if (v < 0 || std::uint64_t(v) > no) return where + ": no object " + to_string(v);
+          if (v < 0 || std::uint64_t(v) > no) return where() + ": no object " + to_string(v);
           break;
         case trace::FieldType::kBool:
-          if (v != 0 && v != 1) return where + ": not a bool";
+          if (v != 0 && v != 1) return where() + ": not a bool";
           break;
         case trace::FieldType::kReason:
-          if (v < 0 || v >= std::int64_t(trace::WaitReason::kCount)) return where + ": unknown wait reason";
+          if (v < 0 || v >= std::int64_t(trace::WaitReason::kCount)) return where() + ": unknown wait reason";
           break;
         default: break;
       }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 
 #include "synclab/go.h"
@@ -68,7 +69,7 @@ TEST_SUITE("core.native native") {
       ~Witness() { destroyed++; }
     };
     native::Result r = native::Run([] {
-      auto* mu = new Mutex;
+      auto mu = std::make_shared<Mutex>();  // shared: the goroutines outlive main's frame
       mu->Lock();
       for (int i = 0; i < 4; i++) go([mu] { Witness w; mu->Lock(); });
       Witness w;

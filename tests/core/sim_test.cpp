@@ -1,6 +1,7 @@
 // Tests of the sim runtime: determinism, replay, processors, clock, outcomes.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -229,7 +230,7 @@ TEST_SUITE("core.sim") {
       ~Witness() { destroyed++; }
     };
     sim::Result r = sim::Run([] {
-      auto* mu = new Mutex;  // leaked on purpose: the goroutines outlive main
+      auto mu = std::make_shared<Mutex>();  // shared: the goroutines outlive main's frame
       mu->Lock();
       for (int i = 0; i < 3; i++) {
         go([mu] {

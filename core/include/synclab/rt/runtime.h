@@ -34,6 +34,18 @@ using trace::WaitReason;
 
 inline constexpr bool kTraceCompiled = SYNCLAB_TRACE != 0;
 
+// How a run's raw event times map to nanoseconds since its start:
+// ns = (raw - raw0) * ns_per_tick. Sim times are nanoseconds already; native
+// runs stamp events with the CPU's time-stamp counter (a few ns to read,
+// against ~25 for steady_clock) and calibrate it over the run.
+struct TraceClock {
+  std::int64_t raw0 = 0;
+  double ns_per_tick = 1.0;
+  std::int64_t ToNs(std::int64_t raw) const {
+    return ns_per_tick == 1.0 ? raw - raw0 : std::int64_t(double(raw - raw0) * ns_per_tick + 0.5);
+  }
+};
+
 // Receives every event of the runtime it is attached to (the recorder).
 // OnEvent assigns seq; it must be cheap and must not block on primitives.
 class Sink {
@@ -44,9 +56,11 @@ class Sink {
                            Site site) noexcept = 0;
   virtual void OnObject(ObjectId id, ObjectKind kind, std::string_view name,
                         ObjectId parent, Site site) noexcept = 0;
-  // The run has ended (its outcome is known): drop the events of teardown.
-  virtual void OnRunEnd() noexcept {}
+  // The run has ended (its outcome is known): drop the events of teardown,
+  // and read event times through `clock`.
+  virtual void OnRunEnd(const TraceClock& clock) noexcept { (void)clock; }
 };
+
 
 class Runtime;
 class SemaTable;

@@ -30,7 +30,10 @@ class Recorder final : public rt::Sink {
                    Site site) noexcept override;
   void OnObject(ObjectId id, trace::ObjectKind kind, std::string_view name, ObjectId parent,
                 Site site) noexcept override;
-  void OnRunEnd() noexcept override { closed_.store(true, std::memory_order_relaxed); }
+  void OnRunEnd(const rt::TraceClock& clock) noexcept override {
+    clock_ = clock;
+    closed_.store(true, std::memory_order_relaxed);
+  }
 
   // Builds the trace: merges the threads' buffers in seq order, renumbers
   // goroutines, objects and sites densely in order of first appearance,
@@ -55,6 +58,7 @@ class Recorder final : public rt::Sink {
   const std::uint64_t generation_;
   std::atomic<std::uint64_t> next_seq_{0};
   std::atomic<bool> closed_{false};
+  rt::TraceClock clock_;  // set by OnRunEnd, before Finish
   std::mutex mu_;  // guards the vectors below
   std::vector<std::unique_ptr<Buffer>> buffers_;
   std::vector<Registered> goroutines_;

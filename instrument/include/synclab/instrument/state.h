@@ -91,6 +91,8 @@ std::string SiteLabel(const Trace& trace, Id site);
 // An object's state for humans: a Mutex's word decoded
 // ("locked=1 woken=0 starving=1 waiters=2 sema=0"), a sema's queue, etc.
 std::string DescribeObject(const Trace& trace, Id obj, const ObjectState& s);
+// One field's value for humans, by its type: "true", "G3", "mu", "1.2 ms".
+std::string FormatField(const Trace& trace, trace::FieldType type, std::int64_t v);
 // An event's own fields: "lifo=true wait_start=1200".
 std::string DescribeFields(const Trace& trace, const TraceEvent& e);
 // Nanoseconds as "1.234 ms", "12.5 us", "40 ns".
