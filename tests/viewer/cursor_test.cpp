@@ -96,7 +96,7 @@ TEST_SUITE("viewer.cursor") {
     CHECK(c.step == m.size() - 1);
   }
 
-  TEST_CASE("continue runs to the next or previous hit, or to the end") {
+  TEST_CASE("continue runs to the next or previous hit or else to the end") {
     const Model& m = Starvation();
     const std::uint64_t starve = FirstOf(m.trace(), EventKind::kMutexStarvingEnter);
     Cursor c = Apply(Cursor{}, ToggleBreakKind{EventKind::kMutexStarvingEnter}, m);

@@ -80,6 +80,15 @@ bool Contains(const std::vector<Id>& v, Id id) {
 
 }  // namespace
 
+trace::FieldType FieldTypeOf(trace::ObjectKind kind, std::string_view field) {
+  for (const trace::EventInfo& info : trace::kEventInfo) {
+    if (info.object != kind) continue;
+    for (std::size_t i = 0; i < info.field_count; ++i)
+      if (info.fields[i].name == field) return info.fields[i].type;
+  }
+  return trace::FieldType::kInt;
+}
+
 Snapshot::Snapshot(const Trace& trace) : state(trace), waiters(trace.objects.size()) {}
 
 std::string Snapshot::Apply(const TraceEvent& e) {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "synclab/instrument/state.h"
@@ -199,6 +200,9 @@ class Model {
   };
   mutable std::unique_ptr<Cache> cache_ = std::make_unique<Cache>();
 };
+
+// The type of an object kind's field, as the event catalogue declares it.
+trace::FieldType FieldTypeOf(trace::ObjectKind kind, std::string_view field);
 
 // Folds the trace into a Model. Throws instrument::TraceFormatError with the
 // first problem ("events[12]: G3 acts (...) while blocked on mu.sema") if the

@@ -1,0 +1,285 @@
+// window.cpp: GLFW, OpenGL 3.3 and the ImGui backends around App.
+#define GLFW_INCLUDE_NONE
+#include "window.h"
+
+#include <GL/glcorearb.h>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "synclab/viewer/style.h"
+
+namespace synclab::viewer {
+namespace {
+
+// GLFW reports errors through a plain C callback with no user pointer, so
+// the last message waits here for whoever called into GLFW.
+std::string g_glfw_error;
+
+void OnGlfwError(int code, const char* message) {
+  g_glfw_error = "GLFW error " + std::to_string(code) + ": " + message;
+}
+
+// The GL calls the app makes itself (the ImGui backend loads its own).
+// Fetched through GLFW, so nothing links libGL directly.
+struct Gl {
+  PFNGLVIEWPORTPROC Viewport;
+  PFNGLCLEARCOLORPROC ClearColor;
+  PFNGLCLEARPROC Clear;
+  PFNGLPIXELSTOREIPROC PixelStorei;
+  PFNGLREADPIXELSPROC ReadPixels;
+  PFNGLGENFRAMEBUFFERSPROC GenFramebuffers;
+  PFNGLBINDFRAMEBUFFERPROC BindFramebuffer;
+  PFNGLDELETEFRAMEBUFFERSPROC DeleteFramebuffers;
+  PFNGLCHECKFRAMEBUFFERSTATUSPROC CheckFramebufferStatus;
+  PFNGLGENRENDERBUFFERSPROC GenRenderbuffers;
+  PFNGLBINDRENDERBUFFERPROC BindRenderbuffer;
+  PFNGLDELETERENDERBUFFERSPROC DeleteRenderbuffers;
+  PFNGLRENDERBUFFERSTORAGEPROC RenderbufferStorage;
+  PFNGLFRAMEBUFFERRENDERBUFFERPROC FramebufferRenderbuffer;
+
+  // Needs a current context. False if any is missing.
+  bool Load() {
+    auto get = [](const char* name) { return glfwGetProcAddress(name); };
+    Viewport = reinterpret_cast<PFNGLVIEWPORTPROC>(get("glViewport"));
+    ClearColor = reinterpret_cast<PFNGLCLEARCOLORPROC>(get("glClearColor"));
+    Clear = reinterpret_cast<PFNGLCLEARPROC>(get("glClear"));
+    PixelStorei = reinterpret_cast<PFNGLPIXELSTOREIPROC>(get("glPixelStorei"));
+    ReadPixels = reinterpret_cast<PFNGLREADPIXELSPROC>(get("glReadPixels"));
+    GenFramebuffers = reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(get("glGenFramebuffers"));
+    BindFramebuffer = reinterpret_cast<PFNGLBINDFRAMEBUFFERPROC>(get("glBindFramebuffer"));
+    DeleteFramebuffers = reinterpret_cast<PFNGLDELETEFRAMEBUFFERSPROC>(get("glDeleteFramebuffers"));
+    CheckFramebufferStatus =
+        reinterpret_cast<PFNGLCHECKFRAMEBUFFERSTATUSPROC>(get("glCheckFramebufferStatus"));
+    GenRenderbuffers = reinterpret_cast<PFNGLGENRENDERBUFFERSPROC>(get("glGenRenderbuffers"));
+    BindRenderbuffer = reinterpret_cast<PFNGLBINDRENDERBUFFERPROC>(get("glBindRenderbuffer"));
+    DeleteRenderbuffers = reinterpret_cast<PFNGLDELETERENDERBUFFERSPROC>(get("glDeleteRenderbuffers"));
+    RenderbufferStorage = reinterpret_cast<PFNGLRENDERBUFFERSTORAGEPROC>(get("glRenderbufferStorage"));
+    FramebufferRenderbuffer =
+        reinterpret_cast<PFNGLFRAMEBUFFERRENDERBUFFERPROC>(get("glFramebufferRenderbuffer"));
+    return Viewport && ClearColor && Clear && PixelStorei && ReadPixels && GenFramebuffers &&
+           BindFramebuffer && DeleteFramebuffers && CheckFramebufferStatus && GenRenderbuffers &&
+           BindRenderbuffer && DeleteRenderbuffers && RenderbufferStorage && FramebufferRenderbuffer;
+  }
+};
+
+// glfwInit and glfwTerminate, with a message a teacher can act on.
+struct Glfw {
+  std::string error;
+  Glfw() {
+    glfwSetErrorCallback(OnGlfwError);
+    if (!glfwInit()) {
+      error = "cannot open a display (" + g_glfw_error +
+              "). The viewer needs an X display: on a machine without one, run it under "
+              "xvfb-run -a -s \"-screen 0 1280x800x24\" (--dump-state alone needs no display).";
+    }
+  }
+  ~Glfw() {
+    if (error.empty()) glfwTerminate();
+  }
+};
+
+GLFWwindow* OpenWindow(int width, int height, bool visible, const char* title) {
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+  GLFWwindow* window = glfwCreateWindow(width, height, title, nullptr, nullptr);
+  if (window != nullptr) glfwMakeContextCurrent(window);
+  return window;
+}
+
+// ImGui's default font rebuilt at the scale (13 px at 1), not stretched, so
+// that large text stays sharp on a projector; and the theme at that scale.
+void ApplyLook(const Settings& s) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = std::round(13 * s.font_scale);
+  font.OversampleH = font.OversampleV = 1;
+  font.PixelSnapH = true;
+  io.Fonts->AddFontDefault(&font);
+  ApplyStyle(s.theme, s.font_scale);
+}
+
+void ClearToBackground(const Gl& gl, int width, int height) {
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  gl.Viewport(0, 0, width, height);
+  gl.ClearColor(bg.x, bg.y, bg.z, 1);
+  gl.Clear(GL_COLOR_BUFFER_BIT);
+}
+
+// Keys ImGui 1.86 only knows by the GLFW codes its backend stores.
+Shortcuts ReadShortcuts() {
+  Shortcuts k;
+  const ImGuiIO& io = ImGui::GetIO();
+  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  if (io.KeyCtrl) {
+    k.open = pressed(GLFW_KEY_O);
+    k.run = pressed(GLFW_KEY_R);
+    k.quit = pressed(GLFW_KEY_Q);
+    if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) k.font_step = +1;
+    if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) k.font_step = -1;
+    k.font_reset = pressed(GLFW_KEY_0) || pressed(GLFW_KEY_KP_0);
+  }
+  const ImVector<ImWchar>& typed = io.InputQueueCharacters;
+  k.help = pressed(GLFW_KEY_F1) ||
+           (!io.WantTextInput && std::find(typed.begin(), typed.end(), ImWchar('?')) != typed.end());
+  return k;
+}
+
+void OnDrop(GLFWwindow* window, int count, const char** paths) {
+  auto* dropped = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(window));
+  for (int i = 0; i < count; ++i) dropped->emplace_back(paths[i]);
+}
+
+}  // namespace
+
+std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
+  Glfw glfw;
+  if (!glfw.error.empty()) return glfw.error;
+  const Settings& s = app.settings();
+  const std::string title = "synclab viewer: " + app.source();
+  GLFWwindow* window = OpenWindow(s.window_width, s.window_height, true, title.c_str());
+  Gl gl;
+  if (window == nullptr || !gl.Load()) return "cannot create an OpenGL 3.3 window (" + g_glfw_error + ")";
+  glfwSwapInterval(1);
+  std::vector<std::string> dropped;
+  glfwSetWindowUserPointer(window, &dropped);
+  glfwSetDropCallback(window, OnDrop);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  const std::string ini = settings_file.empty() ? "" : (settings_file.parent_path() / "imgui.ini").string();
+  if (!ini.empty()) std::filesystem::create_directories(settings_file.parent_path());
+  ImGui::GetIO().IniFilename = ini.empty() ? nullptr : ini.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  ApplyLook(s);
+
+  std::string shown_title = title;
+  ImVec2 last_display(0, 0);
+  while (!glfwWindowShouldClose(window)) {
+    // Idle, wait for input (a few frames a second); playing, run at the display's rate.
+    if (app.cursor().playing) {
+      glfwPollEvents();
+    } else {
+      glfwWaitEventsTimeout(0.1);
+    }
+    if (!dropped.empty()) {
+      app.Open(dropped.back());
+      dropped.clear();
+    }
+    if (app.TakeStyleChange()) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ApplyLook(app.settings());
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    const ImGuiIO& io = ImGui::GetIO();
+    // A resized window gets the tiled layout again (not on the first frame,
+    // which imgui.ini may have arranged).
+    if (last_display.x != 0 && (io.DisplaySize.x != last_display.x || io.DisplaySize.y != last_display.y)) {
+      app.ResetLayout();
+    }
+    last_display = io.DisplaySize;
+    app.Frame(io.DisplaySize, ReadShortcuts(), io.DeltaTime);
+    if (app.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);
+    if (std::string t = "synclab viewer: " + app.source(); t != shown_title) {
+      glfwSetWindowTitle(window, t.c_str());
+      shown_title = t;
+    }
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    ClearToBackground(gl, fw, fh);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glfwSwapBuffers(window);
+  }
+
+  Settings saved = app.settings();
+  glfwGetWindowSize(window, &saved.window_width, &saved.window_height);
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();  // writes imgui.ini
+  glfwDestroyWindow(window);
+  if (!settings_file.empty()) SaveSettings(saved, settings_file);
+  return "";
+}
+
+std::string RenderPng(App& app, int width, int height, const std::filesystem::path& png) {
+  Glfw glfw;
+  if (!glfw.error.empty()) return glfw.error;
+  // The window only carries the GL context: the picture is drawn into a
+  // framebuffer object of exactly the requested size, whatever the screen.
+  GLFWwindow* window = OpenWindow(64, 64, false, "synclab viewer");
+  Gl gl;
+  if (window == nullptr || !gl.Load()) return "cannot create an OpenGL 3.3 context (" + g_glfw_error + ")";
+  GLuint fbo = 0, color = 0;
+  gl.GenFramebuffers(1, &fbo);
+  gl.BindFramebuffer(GL_FRAMEBUFFER, fbo);
+  gl.GenRenderbuffers(1, &color);
+  gl.BindRenderbuffer(GL_RENDERBUFFER, color);
+  gl.RenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+  gl.FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color);
+  std::string error;
+  if (gl.CheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+    error = "cannot create a " + std::to_string(width) + "x" + std::to_string(height) + " framebuffer";
+  }
+
+  if (error.empty()) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is the default one, not the user's
+    io.DisplaySize = ImVec2(float(width), float(height));
+    io.DeltaTime = 1.0f / 60;
+    ImGui_ImplOpenGL3_Init("#version 330");
+    ApplyLook(app.settings());
+    app.ResetLayout();
+    // A few frames, for windows and tables to settle their sizes and the
+    // panels to scroll to the cursor.
+    for (int frame = 0; frame < 4; ++frame) {
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui::NewFrame();
+      app.Frame(io.DisplaySize, Shortcuts(), 0);
+      ImGui::Render();
+      ClearToBackground(gl, width, height);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
+    std::vector<unsigned char> rgba(std::size_t(width) * std::size_t(height) * 4);
+    gl.PixelStorei(GL_PACK_ALIGNMENT, 1);
+    gl.ReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+    // GL's rows go bottom-up; a PNG's top-down. Keep RGB.
+    std::vector<unsigned char> rgb(std::size_t(width) * std::size_t(height) * 3);
+    for (int y = 0; y < height; ++y) {
+      const unsigned char* src = &rgba[std::size_t(height - 1 - y) * std::size_t(width) * 4];
+      unsigned char* dst = &rgb[std::size_t(y) * std::size_t(width) * 3];
+      for (int x = 0; x < width; ++x) {
+        dst[3 * x] = src[4 * x];
+        dst[3 * x + 1] = src[4 * x + 1];
+        dst[3 * x + 2] = src[4 * x + 2];
+      }
+    }
+    if (stbi_write_png(png.string().c_str(), width, height, 3, rgb.data(), width * 3) == 0) {
+      error = "cannot write " + png.string();
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext();
+  }
+  gl.BindFramebuffer(GL_FRAMEBUFFER, 0);
+  gl.DeleteRenderbuffers(1, &color);
+  gl.DeleteFramebuffers(1, &fbo);
+  glfwDestroyWindow(window);
+  return error;
+}
+
+}  // namespace synclab::viewer

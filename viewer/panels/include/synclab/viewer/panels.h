@@ -1,0 +1,79 @@
+// panels.h: the viewer's Dear ImGui panels.
+//
+// Each panel draws into the current ImGui window (the app owns the windows
+// and their layout) what it can derive from the model at the cursor, and
+// returns what the user asked for as an Intent; it never moves the cursor.
+// What a panel must remember between frames (zoom, filter text, scroll
+// targets) lives in a small view struct the app owns and passes in; panels
+// have no globals or statics.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "synclab/viewer/cursor.h"
+#include "synclab/viewer/model.h"
+
+namespace synclab::viewer {
+
+inline constexpr std::uint64_t kNoStep = std::numeric_limits<std::uint64_t>::max();
+
+// Transport: step, play, speed, scrub bar, the current event, breakpoints.
+Intent DrawTransport(const Model& m, const Cursor& c);
+
+// The run's outcome (deadlock, fatal, panic, leak, ...) with Go's message and
+// a jump to the event that caused it. Draws nothing for a run that ended well.
+Intent DrawOutcomeBanner(const Model& m, const Cursor& c);
+
+// The keyboard shortcuts of stepping and playing (see KeyHelp).
+Intent ReadKeys(const Model& m, const Cursor& c);
+// Every shortcut the viewer knows, for the help window: {keys, what}.
+struct KeyHelp {
+  const char* keys;
+  const char* what;
+};
+std::vector<KeyHelp> KeyHelpTable();
+void DrawHelp();
+
+struct TimelineView {
+  Axis axis = Axis::kSteps;
+  double from = 0, to = 0;  // the visible range on the axis; to <= from: all of it
+  bool follow = true;       // keep the cursor in view as it moves
+  std::uint64_t seen_step = kNoStep;
+  std::vector<LaneBlock> blocks;  // scratch, reused every frame
+  std::vector<HoldBlock> holds;
+};
+// One lane per goroutine: its status over time, blocked on what, its Mutex
+// holds; zoom (wheel), pan (drag), hover for the event, click to seek.
+Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& view);
+// The height of a window that shows every lane (for the app's layout).
+float TimelineHeight(const Model& m);
+
+struct EventLogView {
+  ImGuiTextFilter filter;
+  std::vector<std::uint32_t> rows;  // the events that pass the filter
+  bool filtered = false;            // rows is up to date with filter
+  std::uint64_t seen_step = kNoStep;
+};
+// The events in a table; a text filter; click a row to seek.
+Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& view);
+
+struct SourceView {
+  int file = -1;  // index in Model::sources(); -1: the model's main source
+  std::uint64_t seen_step = kNoStep;
+};
+// The scenario's source with a marker per goroutine on its current line.
+Intent DrawSourceView(const Model& m, const Cursor& c, SourceView& view);
+
+// Every object: a Mutex gets its own inspector, every kind the generic one.
+Intent DrawObjects(const Model& m, const Cursor& c);
+// The Mutex at the cursor: its state word bit by bit, holder, sema queue and
+// each waiter's wait against the starvation threshold.
+Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex);
+// Any object: its fields from the event catalogue, the last change marked.
+Intent DrawObjectInspector(const Model& m, const Cursor& c, Id obj);
+
+}  // namespace synclab::viewer

@@ -1,0 +1,274 @@
+// mutex_inspector.cpp: a Mutex at the cursor, as Go's lock.go sees it.
+//
+//   Starvation mode   state = 0x0000000D
+//   31                          3
+//   [0][0] ... [0][0][1] [1] [0] [1]
+//   waiters = 1 (bits 3-31)   S   W   L
+//   holder  G2 greedy, for 400 us
+//   queue   head -> G3 polite -> tail
+//   waiting G3 polite  [#######|###    ] 1.103 ms
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "synclab/mutex.h"
+#include "synclab/viewer/panels.h"
+#include "synclab/viewer/style.h"
+#include "teaching.h"
+#include "widgets.h"
+
+namespace synclab::viewer {
+namespace {
+
+constexpr ImU32 kLockedColor = IM_COL32(70, 110, 230, 255);  // HoldColor: a hold is L set
+constexpr ImU32 kWokenColor = IM_COL32(235, 200, 40, 255);
+constexpr ImU32 kStarvingColor = IM_COL32(215, 45, 45, 255);
+constexpr ImU32 kWaitersColor = IM_COL32(150, 90, 205, 255);
+
+// The colour of a 0 bit: its group's, faint.
+ImU32 Faded(ImU32 c) { return (c & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 55); }
+
+struct BitGroup {
+  ImU32 color;
+  const char* help;
+};
+BitGroup GroupOf(int bit) {
+  switch (bit) {
+    case 0: return {kLockedColor, kLockedHelp};
+    case 1: return {kWokenColor, kWokenHelp};
+    case 2: return {kStarvingColor, kStarvingHelp};
+    default: return {kWaitersColor, kWaitersHelp};
+  }
+}
+
+// The 32 bits, bit 31 on the left as in mutex.h's diagram, in one row or,
+// where that would make the boxes too small to read, two rows of 16. Bits
+// the Mutex's latest event changed are outlined.
+void DrawWord(std::uint32_t word, std::uint32_t changed, std::int32_t waiters) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  const float small = font * 0.75f;
+  const float gap = std::max(1.0f, std::round(font * 0.1f));
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int per_row = (avail - 31 * gap) / 32 >= font * 1.2f ? 32 : 16;
+  const float box = std::clamp(std::floor((avail - float(per_row - 1) * gap) / float(per_row)),
+                               font * 0.5f, font * 1.8f);
+  const float row_h = small + box + gap;  // bit numbers, then the boxes
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const bool digits = ImGui::CalcTextSize("0").x + 2 <= box;
+  for (int i = 0; i < 32; ++i) {
+    const int bit = 31 - i, row = i / per_row, col = i % per_row;
+    const bool set = (word >> bit & 1) != 0;
+    const BitGroup group = GroupOf(bit);
+    const ImVec2 a(p.x + float(col) * (box + gap), p.y + float(row) * row_h + small);
+    const ImVec2 b(a.x + box, a.y + box);
+    dl->AddRectFilled(a, b, set ? group.color : Faded(group.color), font * 0.15f);
+    dl->AddRect(a, b, group.color, font * 0.15f);
+    if ((changed >> bit & 1) != 0) dl->AddRect(a, b, ink, font * 0.15f, 0, std::max(2.0f, font * 0.15f));
+    if (digits) {
+      const char* d = set ? "1" : "0";
+      const ImVec2 size = ImGui::CalcTextSize(d);
+      dl->AddText(ImVec2(a.x + (box - size.x) / 2, a.y + (box - size.y) / 2),
+                  set ? IM_COL32(255, 255, 255, 255) : ink, d);
+    }
+    // Bit numbers over each row's ends and where the waiter count starts.
+    if (col == 0 || col == per_row - 1 || bit == 3) {
+      dl->AddText(nullptr, small, ImVec2(a.x, a.y - small), dim, std::to_string(bit).c_str());
+    }
+    if (ImGui::IsMouseHoveringRect(a, b)) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(font * 30);
+      ImGui::Text("bit %d = %d", bit, set ? 1 : 0);
+      ImGui::TextUnformatted(group.help);
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+  }
+  // Under the last row: the waiter count over its bits, then S W L.
+  const float y = p.y + float(32 / per_row) * row_h + gap;
+  const float waiters_w = float(per_row - 3) * (box + gap) - gap;
+  dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + waiters_w, y), kWaitersColor, 2);
+  const std::string count = "waiters = " + std::to_string(waiters) + " (bits 3-31)";
+  const float cw = ImGui::CalcTextSize(count.c_str()).x;
+  dl->AddText(ImVec2(p.x + std::max(0.0f, (waiters_w - cw) / 2), y + gap), ink, count.c_str());
+  const char* letters[] = {"S", "W", "L"};
+  for (int k = 0; k < 3; ++k) {
+    const float x = p.x + float(per_row - 3 + k) * (box + gap);
+    const float lw = ImGui::CalcTextSize(letters[k]).x;
+    dl->AddText(ImVec2(x + (box - lw) / 2, y + gap), ink, letters[k]);
+  }
+  ImGui::Dummy(ImVec2(float(per_row) * (box + gap), y + gap + font - p.y));
+}
+
+// One line of the decoded word: "locked 1" with its explanation.
+void Flag(const char* name, int value, ImU32 color, const char* help) {
+  Chip((std::string(name) + " " + std::to_string(value)).c_str(), value != 0 ? color : Faded(color),
+       value != 0 ? IM_COL32(255, 255, 255, 255) : ImGui::GetColorU32(ImGuiCol_Text));
+  Explain(help);
+  ImGui::SameLine();
+}
+
+// How long a waiter has waited, against the 1 ms starvation threshold.
+void WaitBar(std::int64_t waited) {
+  constexpr std::int64_t kThreshold = Mutex::kStarvationThresholdNs;
+  const float font = ImGui::GetFontSize();
+  const float width = std::max(font * 8, ImGui::GetContentRegionAvail().x - font * 0.5f);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetFrameHeight();
+  const double scale = double(std::max(2 * kThreshold, waited + waited / 10));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), font * 0.2f);
+  const bool starving = waited > kThreshold;
+  const float fill = float(double(waited) / scale) * width;
+  dl->AddRectFilled(p, ImVec2(p.x + fill, p.y + h),
+                    starving ? StatusColor(GStatus::kBlocked) : StatusColor(GStatus::kRunnable),
+                    font * 0.2f);
+  const float tx = p.x + float(double(kThreshold) / scale) * width;
+  dl->AddLine(ImVec2(tx, p.y - 2), ImVec2(tx, p.y + h + 2), ImGui::GetColorU32(ImGuiCol_Text), 2);
+  const std::string text = instrument::FormatDuration(waited) + (starving ? "  > 1 ms" : "");
+  dl->AddText(ImVec2(p.x + font * 0.3f, p.y + (h - font) / 2), ImGui::GetColorU32(ImGuiCol_Text),
+              text.c_str());
+  ImGui::Dummy(ImVec2(width, h));
+  Explain("The line marks the 1 ms starvation threshold. A waiter that has waited longer when "
+          "it wakes puts the Mutex into starvation mode.");
+}
+
+}  // namespace
+
+Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
+  Intent out;
+  const Trace& t = m.trace();
+  const Snapshot& snap = m.At(c.step);
+  const instrument::ObjectState& st = snap.state.object(mutex);
+  const std::int64_t* word_field = st.Field("state");
+  const std::uint32_t word = word_field != nullptr ? std::uint32_t(*word_field) : 0;
+  const Mutex::State d = Mutex::Decode(std::int32_t(word));
+
+  // What the Mutex's latest event changed in the word.
+  std::uint32_t changed = 0;
+  if (st.last_seq >= 0) {
+    const TraceEvent& last = t.events[std::size_t(st.last_seq)];
+    const int index = trace::FieldIndex(last.kind, "state");
+    std::uint32_t before = 0;
+    if (auto prev = m.PreviousOn(mutex, std::uint64_t(st.last_seq))) {
+      const TraceEvent& p = t.events[*prev];
+      if (int i = trace::FieldIndex(p.kind, "state"); i >= 0) before = std::uint32_t(p.f[std::size_t(i)]);
+    }
+    if (index >= 0) changed = word ^ before;
+  }
+
+  // Mode and the word.
+  if (d.starving) {
+    Chip("Starvation mode", kStarvingColor, IM_COL32(255, 255, 255, 255));
+    Explain(kStarvationModeHelp);
+  } else {
+    Chip("Normal mode", StatusColor(GStatus::kRunning), StatusTextColor(GStatus::kRunning));
+    Explain(kNormalModeHelp);
+  }
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("state = 0x%08X (%u)", word, word);
+  Explain("The Mutex's whole state is this one 32-bit word, changed only by atomic operations "
+          "(CAS and add). Outlined bits changed in its latest event.");
+  if (st.last_seq >= 0) {
+    ImGui::SameLine();
+    const TraceEvent& last = t.events[std::size_t(st.last_seq)];
+    ImGui::TextDisabled("latest: step %lld %s", static_cast<long long>(st.last_seq),
+                        std::string(trace::Name(last.kind)).c_str());
+    Explain(EventHelp(last.kind));
+  }
+  DrawWord(word, changed, d.waiters);
+  Flag("locked", d.locked, kLockedColor, kLockedHelp);
+  Flag("woken", d.woken, kWokenColor, kWokenHelp);
+  Flag("starving", d.starving, kStarvingColor, kStarvingHelp);
+  Flag("waiters", d.waiters, kWaitersColor, kWaitersHelp);
+  ImGui::NewLine();
+
+  if (ImGui::BeginTable("mutex", 2, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("holder");
+    Explain(kHolderHelp);
+    ImGui::TableNextColumn();
+    if (st.holder != 0) {
+      std::string who = instrument::GoroutineLabel(t, st.holder);
+      ImGui::PushID("holder");
+      if (Chip(who.c_str(), HoldColor(), IM_COL32(255, 255, 255, 255))) out += SelectGoroutine{st.holder};
+      ImGui::PopID();
+      Explain(kHolderHelp);
+      if (auto hold = m.HoldAt(st.holder, mutex, c.step)) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("since step %u, held for %s", hold->begin,
+                            instrument::FormatDuration(snap.state.time() -
+                                                       std::int64_t(m.Position(Axis::kTime, hold->begin)))
+                                .c_str());
+      }
+    } else {
+      ImGui::TextDisabled(d.starving && d.waiters > 0 ? "none: being handed to the head waiter" : "none");
+    }
+
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("sema");
+    Explain(FieldHelp(trace::ObjectKind::kMutex, "sema"));
+    ImGui::TableNextColumn();
+    const std::int64_t* sema_count = st.Field("sema");
+    ImGui::Text("%lld", static_cast<long long>(sema_count != nullptr ? *sema_count : 0));
+
+    // The sema's queue, head first.
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("queue");
+    Explain(kQueueHelp);
+    ImGui::TableNextColumn();
+    const Id sema = m.Part(mutex, trace::ObjectKind::kSema);
+    const std::vector<Id> none;
+    const std::vector<Id>& queue = sema != 0 ? snap.state.object(sema).queue : none;
+    if (queue.empty()) {
+      ImGui::TextDisabled("(empty)");
+    } else {
+      ImGui::TextDisabled("head");
+      for (Id g : queue) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("->");
+        ImGui::SameLine();
+        ImGui::PushID(int(g));
+        const GStatus s = snap.state.goroutine(g).status;
+        if (Chip(instrument::GoroutineLabel(t, g).c_str(), StatusColor(s), StatusTextColor(s))) {
+          out += SelectGoroutine{g};
+        }
+        ImGui::PopID();
+        Explain(kQueueHelp);
+      }
+      ImGui::SameLine();
+      ImGui::TextDisabled("-> tail");
+    }
+
+    // Each waiter's wait against the threshold.
+    for (const MutexWaiter& w : snap.waiters[mutex - 1]) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(instrument::GoroutineLabel(t, w.g).c_str());
+      const bool queued = std::find(queue.begin(), queue.end(), w.g) != queue.end();
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("%s\n%s", queued ? "Parked in the queue." : "Awake and competing for the lock.",
+                          kWaitingHelp);
+      }
+      ImGui::TableNextColumn();
+      WaitBar(snap.state.time() - w.since);
+    }
+    ImGui::EndTable();
+  }
+  if (snap.waiters[mutex - 1].empty()) ImGui::TextDisabled("Nobody is waiting in Lock.");
+  return out;
+}
+
+}  // namespace synclab::viewer

@@ -1,0 +1,112 @@
+// objects.cpp: every object, and the generic inspector any kind gets.
+#include <algorithm>
+#include <string>
+
+#include "synclab/viewer/panels.h"
+#include "synclab/viewer/style.h"
+#include "teaching.h"
+#include "widgets.h"
+
+namespace synclab::viewer {
+
+Intent DrawObjectInspector(const Model& m, const Cursor& c, Id obj) {
+  Intent out;
+  const Trace& t = m.trace();
+  const instrument::ObjectInfo& info = *t.object(obj);
+  const instrument::ObjectState& st = m.At(c.step).state.object(obj);
+
+  if (st.last_seq < 0) {
+    ImGui::TextDisabled("Nothing has happened to it yet.");
+    return out;
+  }
+  // The fields the object's latest event changed are the ones to look at.
+  const TraceEvent& last = t.events[std::size_t(st.last_seq)];
+  const trace::EventInfo& last_info = trace::Info(last.kind);
+  const std::uint8_t mask = m.Changed(std::uint64_t(st.last_seq));
+  auto changed = [&](std::string_view field) {
+    for (std::size_t i = 0; i < last_info.field_count; ++i)
+      if (last_info.fields[i].name == field) return (mask >> i & 1) != 0;
+    return false;
+  };
+  const bool now = std::uint64_t(st.last_seq) == c.step;
+  ImGui::TextDisabled("last change: step %lld, %s by %s%s", static_cast<long long>(st.last_seq),
+                      std::string(last_info.name).c_str(), instrument::GoroutineLabel(t, last.g).c_str(),
+                      now ? " (this step)" : "");
+  Explain(EventHelp(last.kind));
+
+  const ImU32 highlight = now ? IM_COL32(250, 200, 40, 150) : IM_COL32(250, 200, 40, 60);
+  if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    for (const auto& [name, value] : st.fields) {
+      ImGui::TableNextRow();
+      if (changed(name)) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, highlight);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::string(name).c_str());
+      Explain(FieldHelp(info.kind, name));
+      ImGui::TableNextColumn();
+      std::string text = instrument::FormatField(t, FieldTypeOf(info.kind, name), value);
+      ImGui::TextUnformatted(text.c_str());
+      Explain(FieldHelp(info.kind, name));
+    }
+    ImGui::EndTable();
+  }
+  if (info.kind == trace::ObjectKind::kSema) {
+    std::string queue;
+    for (Id g : st.queue) queue += (queue.empty() ? "" : ", ") + instrument::GoroutineLabel(t, g);
+    ImGui::Text("queue: %s", queue.empty() ? "(empty)" : queue.c_str());
+    Explain("The goroutines parked on this semaphore, head first.");
+  }
+  return out;
+}
+
+Intent DrawObjects(const Model& m, const Cursor& c) {
+  Intent out;
+  const Trace& t = m.trace();
+  if (t.objects.empty()) ImGui::TextDisabled("The trace has no objects.");
+  const auto& broken = c.breakpoints.objects;
+  for (const instrument::ObjectInfo& o : t.objects) {
+    if (o.parent != 0) continue;  // shown inside the object it is part of
+    ImGui::PushID(int(o.id));
+    const bool is_broken = std::find(broken.begin(), broken.end(), o.id) != broken.end();
+    ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_Framed | ImGuiTreeNodeFlags_OpenOnArrow |
+                               ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_SpanAvailWidth;
+    if (c.object == o.id) flags |= ImGuiTreeNodeFlags_Selected;
+    std::string label = instrument::ObjectLabel(t, o.id) + "   " + std::string(trace::Name(o.kind)) +
+                        (o.site != 0 ? ", created at " + instrument::SiteLabel(t, o.site) : "") +
+                        (is_broken ? "   * breakpoint" : "");
+    const bool open = ImGui::TreeNodeEx("object", flags, "%s", label.c_str());
+    if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) {
+      out += SelectObject{c.object == o.id ? 0 : o.id};
+    }
+    if (ImGui::BeginPopupContextItem("menu")) {
+      if (ImGui::MenuItem("Break on its events", nullptr, is_broken)) out += ToggleBreakObject{o.id};
+      ImGui::EndPopup();
+    }
+    Explain("Click to select (then step within it: Ctrl+Left/Right); right-click to break on it.");
+    if (open) {
+      if (o.kind == trace::ObjectKind::kMutex) {
+        out += DrawMutexInspector(m, c, o.id);
+        if (ImGui::TreeNode("fields", "all fields")) {
+          out += DrawObjectInspector(m, c, o.id);
+          ImGui::TreePop();
+        }
+      } else {
+        out += DrawObjectInspector(m, c, o.id);
+      }
+      for (Id part : m.Parts(o.id)) {
+        ImGui::PushID(int(part));
+        const std::string part_label = instrument::ObjectLabel(t, part) + "   " +
+                                       std::string(trace::Name(t.object(part)->kind));
+        if (ImGui::TreeNode("part", "%s", part_label.c_str())) {
+          out += DrawObjectInspector(m, c, part);
+          ImGui::TreePop();
+        }
+        ImGui::PopID();
+      }
+      ImGui::TreePop();
+    }
+    ImGui::PopID();
+  }
+  return out;
+}
+
+}  // namespace synclab::viewer

@@ -1,0 +1,328 @@
+// timeline.cpp: one lane per goroutine, its status over the run.
+//
+// Lanes draw the model's level-of-detail blocks: spans narrower than a pixel
+// are merged into one block by the model, so a frame costs about one
+// rectangle per pixel per lane however long the trace is.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "synclab/viewer/panels.h"
+#include "synclab/viewer/style.h"
+#include "teaching.h"
+#include "widgets.h"
+
+namespace synclab::viewer {
+namespace {
+
+// The axis range that holds the whole trace.
+struct Range {
+  double lo, hi;
+};
+Range Whole(const Model& m, Axis axis) {
+  if (m.size() == 0) return {0, 1};
+  // On the steps axis step s is the slot [s, s + 1).
+  double lo = m.Position(axis, 0);
+  double hi = axis == Axis::kSteps ? double(m.size()) : m.Position(axis, m.size() - 1);
+  return {lo, std::max(hi, lo + 1)};
+}
+
+double CursorPosition(const Model& m, Axis axis, std::uint64_t step) {
+  return axis == Axis::kSteps ? double(step) + 0.5 : m.Position(axis, step);
+}
+
+// The narrowest range worth zooming to: a few steps, or 50 ns.
+double MinRange(Axis axis) { return axis == Axis::kSteps ? 8 : 50; }
+
+void Clamp(TimelineView& v, Range whole, Axis axis) {
+  double span = std::clamp(v.to - v.from, MinRange(axis), whole.hi - whole.lo);
+  double from = std::clamp(v.from, whole.lo, whole.hi - span);
+  v.from = from;
+  v.to = from + span;
+}
+
+// Tick spacing of 1, 2 or 5 times a power of ten, about `target` apart.
+double NiceStep(double target) {
+  double p = std::pow(10.0, std::floor(std::log10(std::max(target, 1e-9))));
+  for (double f : {1.0, 2.0, 5.0})
+    if (f * p >= target) return f * p;
+  return 10 * p;
+}
+
+std::string TickLabel(Axis axis, double p) {
+  if (axis == Axis::kSteps) return std::to_string(static_cast<long long>(p));
+  return instrument::FormatDuration(static_cast<std::int64_t>(p));
+}
+
+// The event of goroutine g at position p: its latest at or before p (or its
+// first, left of it).
+std::optional<std::uint64_t> EventAt(const Model& m, Axis axis, Id g, double p) {
+  const std::vector<std::uint32_t>& seqs = m.EventsOf(Scope::kGoroutine, g);
+  if (seqs.empty()) return std::nullopt;
+  auto it = std::partition_point(seqs.begin(), seqs.end(), [&](std::uint32_t s) {
+    return axis == Axis::kSteps ? double(s) <= std::floor(p) : m.Position(axis, s) <= p;
+  });
+  return it == seqs.begin() ? *it : *(it - 1);
+}
+
+std::string SpanText(const Model& m, const Span& s) {
+  const Trace& t = m.trace();
+  std::string text(instrument::Name(s.status));
+  if (s.status == GStatus::kBlocked) {
+    if (s.obj != 0) text += " on " + instrument::ObjectLabel(t, s.obj);  // a sleep waits on nothing
+    if (s.reason != trace::WaitReason::kNone) text += " (" + std::string(trace::Name(s.reason)) + ")";
+  }
+  return text;
+}
+
+void Legend() {
+  for (GStatus s : {GStatus::kRunning, GStatus::kRunnable, GStatus::kBlocked, GStatus::kSpinning,
+                    GStatus::kDone}) {
+    ImGui::SameLine();
+    Chip(std::string(instrument::Name(s)).c_str(), StatusColor(s), StatusTextColor(s));
+    Explain(StatusHelp(s));
+  }
+  ImGui::SameLine();
+  Chip("holds a Mutex", HoldColor(), IM_COL32(255, 255, 255, 255));
+  Explain("A bar under a lane: the goroutine holds that Mutex, from its Lock to its Unlock.");
+}
+
+void Ruler(const Model& m, const Cursor& c, const TimelineView& v, float x0, float width,
+           float height) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float font = ImGui::GetFontSize();
+  const double per_px = (v.to - v.from) / width;
+  const ImU32 ink = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  double step = NiceStep(per_px * font * 7);
+  if (v.axis == Axis::kSteps) step = std::max(step, 1.0);
+  for (double p = std::ceil(v.from / step) * step; p <= v.to; p += step) {
+    float x = x0 + float((p - v.from) / per_px);
+    dl->AddLine(ImVec2(x, top.y + height * 0.6f), ImVec2(x, top.y + height), ink);
+    dl->AddText(ImVec2(x + 3, top.y), ink, TickLabel(v.axis, p).c_str());
+  }
+  double cp = CursorPosition(m, v.axis, c.step);
+  if (cp >= v.from && cp <= v.to) {
+    float x = x0 + float((cp - v.from) / per_px);
+    float s = font * 0.4f;
+    dl->AddTriangleFilled(ImVec2(x - s, top.y + height - s), ImVec2(x + s, top.y + height - s),
+                          ImVec2(x, top.y + height), ImGui::GetColorU32(ImGuiCol_Text));
+  }
+  ImGui::Dummy(ImVec2(x0 - top.x + width, height));
+}
+
+// Lane geometry, in proportion to the font.
+struct Rows {
+  float lane, hold, row;
+};
+Rows LaneRows() {
+  const float font = ImGui::GetFontSize();
+  const float lane = std::round(font * 1.4f), hold = std::round(font * 0.5f);
+  return {lane, hold, lane + hold + std::round(font * 0.3f)};
+}
+float RulerHeight() { return std::round(ImGui::GetFontSize() * 1.3f); }
+
+}  // namespace
+
+float TimelineHeight(const Model& m) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  return ImGui::GetFrameHeight() + 2 * style.WindowPadding.y +         // title bar, padding
+         ImGui::GetFrameHeightWithSpacing() + RulerHeight() +            // toolbar, ruler
+         style.ItemSpacing.y + float(m.trace().goroutines.size()) * LaneRows().row;
+}
+
+Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
+  Intent out;
+  const Trace& t = m.trace();
+  const float font = ImGui::GetFontSize();
+
+  // Toolbar.
+  int axis = int(v.axis);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("x:");
+  ImGui::SameLine();
+  bool changed = ImGui::RadioButton("steps", &axis, int(Axis::kSteps));
+  Explain("One slot per event: every step is visible, however close in time.");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("time", &axis, int(Axis::kTime));
+  Explain("The run's clock (virtual in the simulator): see how long things take; events at the "
+          "same instant overlap.");
+  if (changed) {
+    v.axis = Axis(axis);
+    v.to = v.from;  // fit
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Fit")) v.to = v.from;
+  Explain("Zoom out to the whole trace.");
+  ImGui::SameLine();
+  ImGui::Checkbox("follow", &v.follow);
+  Explain("Keep the cursor in view as it moves.");
+  Legend();
+
+  const Range whole = Whole(m, v.axis);
+  if (v.to <= v.from) {
+    v.from = whole.lo;
+    v.to = whole.hi;
+  }
+  Clamp(v, whole, v.axis);
+  const double cursor_pos = CursorPosition(m, v.axis, c.step);
+  if (c.step != v.seen_step) {
+    if (v.follow && (cursor_pos < v.from || cursor_pos > v.to)) {
+      double span = v.to - v.from;
+      v.from = cursor_pos - span * 0.4;
+      v.to = v.from + span;
+      Clamp(v, whole, v.axis);
+    }
+    v.seen_step = c.step;
+  }
+
+  // Geometry: a label column, then the lanes.
+  float label_w = font * 4;
+  for (Id g = 1; g <= t.goroutines.size(); ++g) {
+    label_w = std::max(label_w, ImGui::CalcTextSize(instrument::GoroutineLabel(t, g).c_str()).x);
+  }
+  label_w += font * 1.5f;
+  const auto [lane_h, hold_h, row_h] = LaneRows();
+  const float x0 = ImGui::GetCursorScreenPos().x + label_w;
+  const float width = std::max(ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().ScrollbarSize, 10.0f);
+  const double per_px = (v.to - v.from) / width;
+  auto X = [&](double p) { return x0 + float((p - v.from) / per_px); };
+
+  Ruler(m, c, v, x0, width, RulerHeight());
+
+  ImGui::BeginChild("lanes", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 child_pos = ImGui::GetWindowPos();
+  const float child_h = ImGui::GetWindowHeight();
+
+  ImGuiListClipper clipper;
+  clipper.Begin(int(t.goroutines.size()), row_h);
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const Id g = Id(row + 1);
+      ImGui::PushID(int(g));
+      const ImVec2 top = ImGui::GetCursorScreenPos();
+
+      // The label: click to select, right-click for a breakpoint.
+      const bool broken = std::find(c.breakpoints.goroutines.begin(), c.breakpoints.goroutines.end(),
+                                    g) != c.breakpoints.goroutines.end();
+      std::string label = (broken ? "* " : "") + instrument::GoroutineLabel(t, g);
+      if (ImGui::Selectable(label.c_str(), c.goroutine == g, 0, ImVec2(label_w - font, lane_h))) {
+        out += SelectGoroutine{c.goroutine == g ? 0 : g};
+      }
+      if (ImGui::BeginPopupContextItem("menu")) {
+        if (ImGui::MenuItem("Break on its events", nullptr, broken)) out += ToggleBreakGoroutine{g};
+        ImGui::EndPopup();
+      }
+      if (ImGui::IsItemHovered()) {
+        const auto& gs = m.At(c.step).state.goroutine(g);
+        ImGui::SetTooltip("%s: %s\n(click to select, right-click to break on it)", label.c_str(),
+                          std::string(instrument::Name(gs.status)).c_str());
+      }
+
+      // The lane: one interactive area for hover, click and drag.
+      ImGui::SetCursorScreenPos(ImVec2(x0, top.y));
+      // A release is a click unless the mouse was dragged (GetMouseDragDelta
+      // is zero until a drag passes the threshold).
+      const bool released = ImGui::InvisibleButton("lane", ImVec2(width, lane_h + hold_h));
+      const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left);
+      const bool clicked = released && drag.x == 0 && drag.y == 0;
+      const bool hovered = ImGui::IsItemHovered();
+      if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        v.from -= io.MouseDelta.x * per_px;
+        v.to -= io.MouseDelta.x * per_px;
+      }
+
+      dl->PushClipRect(ImVec2(x0, top.y), ImVec2(x0 + width, top.y + row_h), true);
+      m.Blocks(g, v.axis, v.from, v.to, per_px, v.blocks);
+      const LaneBlock* under_mouse = nullptr;
+      const double mouse_p = v.from + (io.MousePos.x - x0) * per_px;
+      for (const LaneBlock& b : v.blocks) {
+        const float bx0 = X(b.from), bx1 = std::max(X(b.to), bx0 + 1);
+        dl->AddRectFilled(ImVec2(bx0, top.y), ImVec2(bx1, top.y + lane_h), StatusColor(b.status));
+        if (b.from <= mouse_p && mouse_p < b.to) under_mouse = &b;
+        if (b.span == nullptr) continue;
+        // Name what a blocked goroutine waits on, and spinning, where it fits.
+        std::string text;
+        if (b.status == GStatus::kBlocked) text = SpanText(m, *b.span);
+        if (b.status == GStatus::kSpinning) text = "spin";
+        if (!text.empty() && ImGui::CalcTextSize(text.c_str()).x + font * 0.5f < bx1 - bx0) {
+          dl->AddText(ImVec2(std::max(bx0, x0) + font * 0.25f, top.y + (lane_h - font) / 2),
+                      StatusTextColor(b.status), text.c_str());
+        }
+      }
+      m.HoldBlocks(g, v.axis, v.from, v.to, per_px, v.holds);
+      const float hy = top.y + lane_h + 1;
+      for (const HoldBlock& h : v.holds) {
+        const float hx0 = X(h.from), hx1 = std::max(X(h.to), hx0 + 1);
+        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h - 1), HoldColor());
+        std::string name = instrument::ObjectLabel(t, h.mutex);
+        if (!h.merged && ImGui::CalcTextSize(name.c_str()).x * 0.8f + font * 0.5f < hx1 - hx0) {
+          dl->AddText(nullptr, font * 0.8f, ImVec2(std::max(hx0, x0) + font * 0.25f, hy - font * 0.15f),
+                      IM_COL32(255, 255, 255, 255), name.c_str());
+        }
+      }
+      dl->PopClipRect();
+
+      if (hovered || clicked) {
+        std::optional<std::uint64_t> seq = EventAt(m, v.axis, g, mouse_p);
+        if (clicked && seq) {
+          out += Seek{*seq};
+          out += SelectGoroutine{g};
+        }
+        if (hovered && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+          ImGui::BeginTooltip();
+          ImGui::PushTextWrapPos(font * 40);
+          if (under_mouse != nullptr && under_mouse->span != nullptr) {
+            const Span& s = *under_mouse->span;
+            ImGui::Text("%s: %s", instrument::GoroutineLabel(t, g).c_str(), SpanText(m, s).c_str());
+            ImGui::TextDisabled("steps %u to %u, %s", s.begin, s.end,
+                                instrument::FormatDuration(std::int64_t(m.Position(Axis::kTime, s.end) -
+                                                                        m.Position(Axis::kTime, s.begin)))
+                                    .c_str());
+            ImGui::TextUnformatted(StatusHelp(s.status));
+          } else if (under_mouse != nullptr) {
+            ImGui::Text("%s: many short spans here, mostly %s; zoom in to see them",
+                        instrument::GoroutineLabel(t, g).c_str(),
+                        std::string(instrument::Name(under_mouse->status)).c_str());
+          }
+          if (seq) {
+            ImGui::Separator();
+            ImGui::TextUnformatted(EventLine(m, *seq).c_str());
+            ImGui::TextDisabled("click to seek here");
+          }
+          ImGui::PopTextWrapPos();
+          ImGui::EndTooltip();
+        }
+      }
+      ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + row_h));
+      ImGui::PopID();
+    }
+  }
+  clipper.End();
+
+  // The cursor: a vertical line over every lane.
+  if (cursor_pos >= v.from && cursor_pos <= v.to) {
+    const float x = X(cursor_pos);
+    dl->AddLine(ImVec2(x, child_pos.y), ImVec2(x, child_pos.y + child_h),
+                ImGui::GetColorU32(ImGuiCol_Text), std::max(2.0f, font * 0.12f));
+  }
+
+  // The wheel zooms around the mouse (and scrolls the lanes with Shift).
+  if (ImGui::IsWindowHovered() && io.MouseWheel != 0) {
+    if (io.KeyShift) {
+      ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseWheel * row_h);
+    } else {
+      const double p = v.from + (io.MousePos.x - x0) * per_px;
+      const double f = std::pow(0.8, io.MouseWheel);
+      v.from = p - (p - v.from) * f;
+      v.to = p + (v.to - p) * f;
+      Clamp(v, whole, v.axis);
+    }
+  }
+  ImGui::EndChild();
+  return out;
+}
+
+}  // namespace synclab::viewer

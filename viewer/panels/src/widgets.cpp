@@ -1,0 +1,44 @@
+// widgets.cpp: small drawing helpers the panels share.
+#include "widgets.h"
+
+#include "synclab/viewer/style.h"
+
+namespace synclab::viewer {
+
+void Explain(const char* text) {
+  if (text == nullptr || *text == '\0' || !ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+bool Chip(const char* label, ImU32 fill, ImU32 text) {
+  ImGui::PushStyleColor(ImGuiCol_Button, fill);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, fill);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, fill);
+  ImGui::PushStyleColor(ImGuiCol_Text, text);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, ImGui::GetFontSize() * 0.5f);
+  bool clicked = ImGui::Button(label);
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor(4);
+  return clicked;
+}
+
+std::string EventLine(const Model& m, std::uint64_t seq) {
+  const Trace& t = m.trace();
+  const TraceEvent& e = t.events[seq];
+  std::string line = "step " + std::to_string(seq) + "  " + instrument::FormatDuration(e.t) + "  " +
+                     instrument::GoroutineLabel(t, e.g) + "  " + std::string(trace::Name(e.kind));
+  if (e.obj != 0) line += " " + instrument::ObjectLabel(t, e.obj);
+  if (std::string fields = instrument::DescribeFields(t, e); !fields.empty()) line += "  " + fields;
+  if (std::string site = instrument::SiteLabel(t, e.site); !site.empty()) line += "  at " + site;
+  return line;
+}
+
+ImU32 GoroutineColor(const Model& m, std::uint64_t step, Id g) {
+  return StatusColor(m.At(step).state.goroutine(g).status);
+}
+
+}  // namespace synclab::viewer
