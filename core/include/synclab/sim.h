@@ -12,10 +12,14 @@
 // time while others wait is preempted (Go's sysmon). With procs = 1 goroutines
 // only interleave where they block, yield or are preempted, as in Go.
 //
-// Virtual clock: each scheduling point costs rt::kStepNs, a spin round
-// rt::kSpinNs, a park/ready/go/gosched rt::kSwitchNs, work(d) costs d. When no
-// goroutine can run the clock jumps to the next timer; with no timer either,
-// the run ends in Go's deadlock error. See docs/sim-runtime.md.
+// Virtual clock: every goroutine on a P has its own clock, the time of its
+// next step. A scheduling point costs rt::kStepNs, a spin round rt::kSpinNs, a
+// park/ready/go/gosched rt::kSwitchNs, work(d) costs d. The goroutine whose
+// next step is earliest goes next; those within 100 ns of it are
+// simultaneous and the strategy picks among them. So goroutines on different
+// Ps progress in parallel. When none can step the clock jumps to the next
+// timer; with no timer either the run ends in Go's deadlock error. See
+// docs/sim-runtime.md.
 #pragma once
 
 #include <cstdint>
