@@ -105,7 +105,10 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
   std::size_t total = 0;
   for (const auto& b : buffers_) total += b->events.size();
   raw.reserve(total);
-  for (const auto& b : buffers_) raw.insert(raw.end(), b->events.begin(), b->events.end());
+  for (const auto& b : buffers_) {
+    raw.insert(raw.end(), b->events.begin(), b->events.end());
+    std::vector<trace::Event>().swap(b->events);  // free as we go: traces can be large
+  }
   std::sort(raw.begin(), raw.end(),
             [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
 
