@@ -124,23 +124,26 @@ Intent App::Windows(ImVec2 d) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float row = ImGui::GetFrameHeightWithSpacing();
   const bool banner = m.trace().outcome.status != rt::Status::kOk;
-  // Transport on top, the timeline under it, then log | source | objects.
+  // Transport across the top; under it the timeline over log | source on
+  // the left, and the objects (the Mutex inspector) down the whole right.
   const float top = ImGui::GetFrameHeight();  // the menu bar
   // Rows of widgets, one of text, the title bar.
   const float transport_h = row * (banner ? 4 : 3) + ImGui::GetTextLineHeightWithSpacing() +
                             ImGui::GetFrameHeight() + style.WindowPadding.y * 2;
-  const float rest = std::max(d.y - top - transport_h, row * 8);
+  const float body_y = top + transport_h;
+  const float rest = std::max(d.y - body_y, row * 8);
+  const float objects_w = std::round(d.x * 0.34f), left_w = d.x - objects_w;
   // The timeline shows every lane if it can without crowding out the rest.
   const float timeline_h = std::round(std::clamp(TimelineHeight(m), rest * 0.3f, rest * 0.55f));
-  const float bottom_y = top + transport_h + timeline_h, bottom_h = rest - timeline_h;
-  const float log_w = std::round(d.x * 0.38f), source_w = std::round(d.x * 0.26f);
+  const float bottom_y = body_y + timeline_h, bottom_h = rest - timeline_h;
+  const float log_w = std::round(left_w * 0.55f);
 
   if (Begin("Transport", ImVec2(0, top), ImVec2(d.x, transport_h), relayout_)) {
     intent += DrawTransport(m, cursor_);
     intent += DrawOutcomeBanner(m, cursor_);
   }
   ImGui::End();
-  if (Begin("Timeline", ImVec2(0, top + transport_h), ImVec2(d.x, timeline_h), relayout_,
+  if (Begin("Timeline", ImVec2(0, body_y), ImVec2(left_w, timeline_h), relayout_,
             ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     intent += DrawTimeline(m, cursor_, timeline_);
   }
@@ -149,12 +152,11 @@ Intent App::Windows(ImVec2 d) {
     intent += DrawEventLog(m, cursor_, log_);
   }
   ImGui::End();
-  if (Begin("Source", ImVec2(log_w, bottom_y), ImVec2(source_w, bottom_h), relayout_)) {
+  if (Begin("Source", ImVec2(log_w, bottom_y), ImVec2(left_w - log_w, bottom_h), relayout_)) {
     intent += DrawSourceView(m, cursor_, source_view_);
   }
   ImGui::End();
-  if (Begin("Objects", ImVec2(log_w + source_w, bottom_y), ImVec2(d.x - log_w - source_w, bottom_h),
-            relayout_)) {
+  if (Begin("Objects", ImVec2(left_w, body_y), ImVec2(objects_w, rest), relayout_)) {
     intent += DrawObjects(m, cursor_);
   }
   ImGui::End();

@@ -9,6 +9,7 @@
 #include <stb_image_write.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <vector>
 
@@ -24,6 +25,11 @@ std::string g_glfw_error;
 void OnGlfwError(int code, const char* message) {
   g_glfw_error = "GLFW error " + std::to_string(code) + ": " + message;
 }
+
+// Ctrl+C or a TERM closes the window as its close button does, so the
+// settings are saved.
+volatile std::sig_atomic_t g_stop = 0;
+void OnStopSignal(int) { g_stop = 1; }
 
 // The GL calls the app makes itself (the ImGui backend loads its own).
 // Fetched through GLFW, so nothing links libGL directly.
@@ -165,7 +171,9 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
 
   std::string shown_title = title;
   ImVec2 last_display(0, 0);
-  while (!glfwWindowShouldClose(window)) {
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  while (!glfwWindowShouldClose(window) && g_stop == 0) {
     // Idle, wait for input (a few frames a second); playing, run at the display's rate.
     if (app.cursor().playing) {
       glfwPollEvents();

@@ -296,7 +296,13 @@ void Model::Blocks(Id g, Axis axis, double from, double to, double min_width,
     for (std::size_t s = 1; s < kStatusCount; ++s) {
       if (totals[j][s] - totals[k][s] > totals[j][best] - totals[k][best]) best = s;
     }
-    out.push_back({b, std::max(end(j - 1), b + min_width), GStatus(best), nullptr});
+    const double to_merged = std::max(end(j - 1), b + min_width);
+    if (!out.empty() && out.back().span == nullptr && out.back().status == GStatus(best) &&
+        out.back().to >= b) {
+      out.back().to = to_merged;  // one block for a run of pixels alike
+    } else {
+      out.push_back({b, to_merged, GStatus(best), nullptr});
+    }
     k = j;
   }
 }
@@ -325,7 +331,12 @@ void Model::HoldBlocks(Id g, Axis axis, double from, double to, double min_width
                                [&](const Hold& h) { return Position(axis, h.begin) < b + min_width; }) -
           holds.begin());
       if (j - 1 > k && end(j - 1) > b + min_width) --j;
-      out.push_back({b, std::max(end(j - 1), b + min_width), mutex, true});
+      const double to_merged = std::max(end(j - 1), b + min_width);
+      if (!out.empty() && out.back().merged && out.back().mutex == mutex && out.back().to >= b) {
+        out.back().to = to_merged;
+      } else {
+        out.push_back({b, to_merged, mutex, true});
+      }
       k = j;
     }
   }

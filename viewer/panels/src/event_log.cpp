@@ -1,4 +1,5 @@
-// event_log.cpp: the events in a table, filtered by text; click to seek.
+// event_log.cpp: the events in a table (seq, time, goroutine, event, object,
+// fields, site), filtered by text; click to seek.
 #include <algorithm>
 #include <string>
 
@@ -59,18 +60,26 @@ Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& v) {
   ImGui::SameLine();
   ImGui::TextDisabled("%zu of %zu events", count, m.size());
 
-  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                                ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
-                                ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
+  // Columns as wide as their usual content, scrolling sideways when the
+  // window is narrower (large text on a projector), with seq kept in view.
+  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                                ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit |
+                                ImGuiTableFlags_Hideable;
   if (!ImGui::BeginTable("events", 7, flags)) return out;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("seq");
-  ImGui::TableSetupColumn("time");
-  ImGui::TableSetupColumn("goroutine");
-  ImGui::TableSetupColumn("object");
-  ImGui::TableSetupColumn("event");
-  ImGui::TableSetupColumn("fields", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("site");
+  ImGui::TableSetupScrollFreeze(1, 1);
+  auto column = [](const char* name, const char* widest) {
+    ImGui::TableSetupColumn(name, ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize(widest).x);
+  };
+  // "G2 greedy  mutex.unlock.handoff  mu": who did what to which, as the
+  // transport's line reads.
+  column("seq", "0000000");
+  column("time", "00.000 ms");
+  column("goroutine", "G00 polite");
+  column("event", "mutex.lock.slow.spin");
+  column("object", "mu.sema");
+  column("fields", "waited=000 us starving=false");
+  column("site", "starvation.cpp:00");
   ImGui::TableHeadersRow();
 
   // Keep the cursor's row (or, filtered, the next row after it) in view.
@@ -116,9 +125,9 @@ Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& v) {
         ImGui::TextDisabled("runtime");
       }
       ImGui::TableNextColumn();
-      if (e.obj != 0) ImGui::TextUnformatted(instrument::ObjectLabel(t, e.obj).c_str());
-      ImGui::TableNextColumn();
       ImGui::TextUnformatted(std::string(trace::Name(e.kind)).c_str());
+      ImGui::TableNextColumn();
+      if (e.obj != 0) ImGui::TextUnformatted(instrument::ObjectLabel(t, e.obj).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(instrument::DescribeFields(t, e).c_str());
       ImGui::TableNextColumn();

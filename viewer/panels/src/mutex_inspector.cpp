@@ -4,11 +4,13 @@
 //   31                          3
 //   [0][0] ... [0][0][1] [1] [0] [1]
 //   waiters = 1 (bits 3-31)   S   W   L
+//   outlined: the bits changed at step 78, mutex.lock.slow.park
 //   holder  G2 greedy, for 400 us
 //   queue   head -> G3 polite -> tail
 //   waiting G3 polite  [#######|###    ] 1.103 ms
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "synclab/mutex.h"
@@ -146,17 +148,28 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
   const std::uint32_t word = word_field != nullptr ? std::uint32_t(*word_field) : 0;
   const Mutex::State d = Mutex::Decode(std::int32_t(word));
 
-  // What the Mutex's latest event changed in the word.
+  // The latest change of the word: which bits, and at which step. Many
+  // events only announce what an earlier CAS did (mutex.starving.enter
+  // follows the park that set the bit), so look back to the change itself.
   std::uint32_t changed = 0;
+  std::optional<std::uint64_t> changed_at;
+  auto word_of = [&](std::uint64_t seq) -> std::uint32_t {
+    const TraceEvent& e = t.events[seq];
+    const int i = trace::FieldIndex(e.kind, "state");
+    return i < 0 ? 0 : std::uint32_t(e.f[std::size_t(i)]);
+  };
   if (st.last_seq >= 0) {
-    const TraceEvent& last = t.events[std::size_t(st.last_seq)];
-    const int index = trace::FieldIndex(last.kind, "state");
-    std::uint32_t before = 0;
-    if (auto prev = m.PreviousOn(mutex, std::uint64_t(st.last_seq))) {
-      const TraceEvent& p = t.events[*prev];
-      if (int i = trace::FieldIndex(p.kind, "state"); i >= 0) before = std::uint32_t(p.f[std::size_t(i)]);
+    std::uint64_t seq = std::uint64_t(st.last_seq);
+    for (int hops = 0; hops < 64 && !changed_at; ++hops) {
+      const std::optional<std::uint64_t> prev = m.PreviousOn(mutex, seq);
+      const std::uint32_t before = prev ? word_of(*prev) : 0;
+      if (before != word_of(seq)) {
+        changed = before ^ word_of(seq);
+        changed_at = seq;
+      }
+      if (!prev) break;
+      seq = *prev;
     }
-    if (index >= 0) changed = word ^ before;
   }
 
   // Mode and the word.
@@ -171,15 +184,16 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
   ImGui::AlignTextToFramePadding();
   ImGui::Text("state = 0x%08X (%u)", word, word);
   Explain("The Mutex's whole state is this one 32-bit word, changed only by atomic operations "
-          "(CAS and add). Outlined bits changed in its latest event.");
-  if (st.last_seq >= 0) {
-    ImGui::SameLine();
-    const TraceEvent& last = t.events[std::size_t(st.last_seq)];
-    ImGui::TextDisabled("latest: step %lld %s", static_cast<long long>(st.last_seq),
-                        std::string(trace::Name(last.kind)).c_str());
-    Explain(EventHelp(last.kind));
-  }
+          "(CAS and add).");
   DrawWord(word, changed, d.waiters);
+  if (changed_at) {
+    const TraceEvent& e = t.events[*changed_at];
+    ImGui::PushTextWrapPos(0);  // wrap at the window's edge
+    ImGui::TextDisabled("outlined: the bits changed at step %llu, %s",
+                        static_cast<unsigned long long>(*changed_at), std::string(trace::Name(e.kind)).c_str());
+    ImGui::PopTextWrapPos();
+    Explain(EventHelp(e.kind));
+  }
   Flag("locked", d.locked, kLockedColor, kLockedHelp);
   Flag("woken", d.woken, kWokenColor, kWokenHelp);
   Flag("starving", d.starving, kStarvingColor, kStarvingHelp);

@@ -52,10 +52,11 @@ Intent DrawSourceView(const Model& m, const Cursor& c, SourceView& v) {
     if (m.SourceOf(gs.site) == file) marks.emplace_back(t.site(gs.site)->line, g);
   }
   std::sort(marks.begin(), marks.end());
-  std::size_t most = 1;
-  for (std::size_t i = 0, j = 0; i < marks.size(); i = j) {
-    for (j = i; j < marks.size() && marks[j].first == marks[i].first; ++j) {}
-    most = std::max(most, j - i);
+  // The gutter is as wide as the most markers on one line.
+  std::size_t most = 1, run = 0;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    run = i > 0 && marks[i].first == marks[i - 1].first ? run + 1 : 1;
+    most = std::max(most, run);
   }
   // The line of the current event, if it is in this file.
   std::uint32_t current = 0;
@@ -71,17 +72,20 @@ Intent DrawSourceView(const Model& m, const Cursor& c, SourceView& v) {
   const float gutter = float(most) * (tag_w + 2) + font * 0.5f;
   ImDrawList* dl = ImGui::GetWindowDrawList();
 
-  // Bring the current line (or the selected goroutine's) into view when the
-  // cursor moves.
+  // When the cursor moves, bring the current line into view, and with it
+  // every marker if they fit.
   if (c.step != v.seen_step) {
-    std::uint32_t target = current;
-    for (const auto& [line, g] : marks)
-      if (target == 0 && g == c.goroutine) target = line;
-    if (target > 0) {
-      const float y = float(target - 1) * line_h;
-      const float h = ImGui::GetWindowHeight();
-      if (y < ImGui::GetScrollY() || y + line_h > ImGui::GetScrollY() + h) {
-        ImGui::SetScrollY(y - h * 0.35f);
+    std::uint32_t first = current, last = current;
+    for (const auto& [line, g] : marks) {
+      if (first == 0 || line < first) first = line;
+      last = std::max(last, line);
+    }
+    const float h = ImGui::GetWindowHeight() - ImGui::GetStyle().ScrollbarSize;
+    if (current != 0 && float(last - first + 1) * line_h > h) first = last = current;
+    if (first != 0) {
+      const float y0 = float(first - 1) * line_h, y1 = float(last) * line_h;
+      if (y0 < ImGui::GetScrollY() || y1 > ImGui::GetScrollY() + h) {
+        ImGui::SetScrollY((y0 + y1) / 2 - h / 2);
       }
     }
     v.seen_step = c.step;

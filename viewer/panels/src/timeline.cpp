@@ -75,16 +75,22 @@ std::string SpanText(const Model& m, const Span& s) {
   return text;
 }
 
+// Continues the line with a chip if it fits, else starts a new line.
+void LegendChip(const char* label, ImU32 fill, ImU32 text, const char* help) {
+  const float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+  Chip(label, fill, text);
+  Explain(help);
+}
+
 void Legend() {
   for (GStatus s : {GStatus::kRunning, GStatus::kRunnable, GStatus::kBlocked, GStatus::kSpinning,
                     GStatus::kDone}) {
-    ImGui::SameLine();
-    Chip(std::string(instrument::Name(s)).c_str(), StatusColor(s), StatusTextColor(s));
-    Explain(StatusHelp(s));
+    LegendChip(std::string(instrument::Name(s)).c_str(), StatusColor(s), StatusTextColor(s), StatusHelp(s));
   }
-  ImGui::SameLine();
-  Chip("holds a Mutex", HoldColor(), IM_COL32(255, 255, 255, 255));
-  Explain("A bar under a lane: the goroutine holds that Mutex, from its Lock to its Unlock.");
+  LegendChip("Mutex held", HoldColor(), IM_COL32(255, 255, 255, 255),
+             "A bar under a lane: the goroutine holds that Mutex, from its Lock to its Unlock.");
 }
 
 void Ruler(const Model& m, const Cursor& c, const TimelineView& v, float x0, float width,
@@ -138,9 +144,6 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
 
   // Toolbar.
   int axis = int(v.axis);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("x:");
-  ImGui::SameLine();
   bool changed = ImGui::RadioButton("steps", &axis, int(Axis::kSteps));
   Explain("One slot per event: every step is visible, however close in time.");
   ImGui::SameLine();
@@ -238,12 +241,30 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
       m.Blocks(g, v.axis, v.from, v.to, per_px, v.blocks);
       const LaneBlock* under_mouse = nullptr;
       const double mouse_p = v.from + (io.MousePos.x - x0) * per_px;
+      // Neighbouring blocks of one colour go out as one rectangle.
+      float run_x0 = 0, run_x1 = -1;
+      ImU32 run_color = 0;
+      auto flush = [&] {
+        if (run_x1 > run_x0) dl->AddRectFilled(ImVec2(run_x0, top.y), ImVec2(run_x1, top.y + lane_h), run_color);
+      };
       for (const LaneBlock& b : v.blocks) {
         const float bx0 = X(b.from), bx1 = std::max(X(b.to), bx0 + 1);
-        dl->AddRectFilled(ImVec2(bx0, top.y), ImVec2(bx1, top.y + lane_h), StatusColor(b.status));
+        const ImU32 color = StatusColor(b.status);
+        if (color == run_color && bx0 <= run_x1 + 0.5f) {
+          run_x1 = std::max(run_x1, bx1);
+        } else {
+          flush();
+          run_x0 = bx0;
+          run_x1 = bx1;
+          run_color = color;
+        }
         if (b.from <= mouse_p && mouse_p < b.to) under_mouse = &b;
-        if (b.span == nullptr) continue;
-        // Name what a blocked goroutine waits on, and spinning, where it fits.
+      }
+      flush();
+      // Name what a blocked goroutine waits on, and spinning, where it fits.
+      for (const LaneBlock& b : v.blocks) {
+        const float bx0 = X(b.from), bx1 = X(b.to);
+        if (b.span == nullptr || bx1 - bx0 < font * 2) continue;
         std::string text;
         if (b.status == GStatus::kBlocked) text = SpanText(m, *b.span);
         if (b.status == GStatus::kSpinning) text = "spin";
