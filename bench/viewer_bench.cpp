@@ -1,0 +1,201 @@
+// viewer_bench: the viewer on a trace of a million events.
+//
+//   Open            ReadJsonFile + Build (budget: 3 s)
+//   BuildModel      Build alone, on a trace already in memory
+//   Seek            the state at a random step (budget: 10 ms)
+//   FrameZoomedOut  the timeline of the whole trace, one frame on ImGui's
+//                   null backend: the CPU side of a frame, which is what the
+//                   level of detail is for (budget: 16 ms)
+// Counters: events, the peak RSS of this process (budget: 1 GB), and the
+// slowest seek and frame seen.
+//
+// The trace is a sim run of 8 workers contending for two Mutexes, recorded
+// once into a temporary file by a child process, so that the peak RSS
+// measures opening and viewing it, not making it.
+#include <benchmark/benchmark.h>
+#include <imgui.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "synclab/go.h"
+#include "synclab/instrument/json.h"
+#include "synclab/instrument/recorder.h"
+#include "synclab/mutex.h"
+#include "synclab/sim.h"
+#include "synclab/viewer/model.h"
+#include "synclab/viewer/panels.h"
+#include "synclab/wait_group.h"
+
+namespace {
+
+using namespace synclab;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t kEvents = 1'000'000;
+
+std::string g_path;  // the trace file, shared by the benchmarks
+
+instrument::Trace Generate() {
+  instrument::Recorder rec;
+  sim::Options o;
+  o.seed = 7;
+  o.procs = 4;
+  o.sink = &rec;
+  o.max_steps = 1'000'000'000;
+  auto main = [&] {
+    Mutex a{"a"}, b{"b"};
+    WaitGroup wg{"wg"};
+    constexpr int kWorkers = 8;
+    wg.Add(kWorkers);
+    for (int w = 0; w < kWorkers; ++w) {
+      go([&, w] {
+        // A per-worker LCG picks the Mutex, how long to hold it and whether
+        // to nap, so holds vary and some waiters starve.
+        std::uint32_t x = std::uint32_t(w) * 7919u + 1;
+        while (rec.event_count() < kEvents) {
+          x = x * 1103515245u + 12345u;
+          Mutex& mu = (x >> 16 & 1) != 0 ? a : b;
+          mu.Lock();
+          work(std::chrono::microseconds(x >> 20 & 255));
+          mu.Unlock();
+          if ((x >> 8) % 5 == 0) sleep(50us);
+        }
+        wg.Done();
+      }, "worker");
+    }
+    wg.Wait();
+  };
+  sim::Result r = sim::Run(main, o);
+  return rec.Finish({"bench/viewer", "sim", o.seed, "random", o.procs}, r.outcome, r.schedule);
+}
+
+double PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_maxrss) / 1024;  // ru_maxrss is in KiB on Linux
+}
+
+const viewer::Model& SharedModel() {
+  static const viewer::Model m = viewer::Build(instrument::ReadJsonFile(g_path));
+  return m;
+}
+
+void Open(benchmark::State& st) {
+  std::size_t events = 0;
+  for (auto _ : st) {
+    viewer::Model m = viewer::Build(instrument::ReadJsonFile(g_path));
+    events = m.size();
+    benchmark::DoNotOptimize(m);
+  }
+  st.counters["events"] = double(events);
+  st.counters["peak_rss_MB"] = PeakRssMb();
+}
+BENCHMARK(Open)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The model's part of opening: Build on a trace already read.
+void BuildModel(benchmark::State& st) {
+  const instrument::Trace trace = instrument::ReadJsonFile(g_path);
+  for (auto _ : st) {
+    st.PauseTiming();
+    instrument::Trace copy = trace;
+    st.ResumeTiming();
+    benchmark::DoNotOptimize(viewer::Build(std::move(copy)));
+  }
+  st.counters["peak_rss_MB"] = PeakRssMb();
+}
+BENCHMARK(BuildModel)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void Seek(benchmark::State& st) {
+  const viewer::Model& m = SharedModel();
+  std::mt19937_64 rng(1);
+  double worst = 0;
+  for (auto _ : st) {
+    // Each step differs from the last, so the cache never answers.
+    const std::uint64_t step = rng() % m.size();
+    const auto t0 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(m.At(step).state.applied());
+    worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  st.counters["worst_ms"] = worst;
+  st.counters["peak_rss_MB"] = PeakRssMb();
+}
+BENCHMARK(Seek)->Unit(benchmark::kMicrosecond);
+
+void FrameZoomedOut(benchmark::State& st) {
+  const viewer::Model& m = SharedModel();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = ImVec2(1600, 900);
+  io.DeltaTime = 1.0f / 60;
+  // As the OpenGL 3 backend does: draw lists may pass 64k vertices.
+  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  viewer::TimelineView view;  // from 0 to 0: fit, the whole trace
+  viewer::Cursor c;
+  c.step = m.size() / 2;
+  auto frame = [&] {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("Timeline");
+    benchmark::DoNotOptimize(viewer::DrawTimeline(m, c, view));
+    ImGui::End();
+    ImGui::Render();
+  };
+  frame();  // ImGui's first frame creates the window: not what is measured
+  double worst = 0;
+  for (auto _ : st) {
+    const auto t0 = std::chrono::steady_clock::now();
+    frame();
+    worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  const int vertices = ImGui::GetDrawData()->TotalVtxCount;
+  ImGui::DestroyContext();
+  st.counters["worst_ms"] = worst;
+  st.counters["vertices"] = vertices;
+  st.counters["peak_rss_MB"] = PeakRssMb();
+}
+BENCHMARK(FrameZoomedOut)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  g_path = (std::filesystem::temp_directory_path() /
+            ("synclab-viewer-bench-" + std::to_string(getpid()) + ".json")).string();
+  std::cerr << "viewer_bench: recording a trace of " << kEvents << " events into " << g_path << '\n';
+  std::fflush(nullptr);
+  const pid_t child = fork();
+  if (child == 0) {
+    try {
+      instrument::WriteJsonFile(Generate(), g_path);
+      _exit(0);
+    } catch (const std::exception& e) {
+      std::cerr << "viewer_bench: " << e.what() << '\n';
+      _exit(1);
+    }
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::cerr << "viewer_bench: could not record the trace\n";
+    return 1;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::filesystem::remove(g_path);
+  return 0;
+}
