@@ -9,45 +9,16 @@
 
 #include "synclab/viewer/panels.h"
 #include "synclab/viewer/style.h"
+#include "gui.h"
 #include "traces.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
 using synclab::viewer::testing::FirstOf;
+using synclab::viewer::testing::Gui;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-// An ImGui context with its fonts built and a display, but no backend.
-class Gui {
- public:
-  Gui() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60;
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  ~Gui() { ImGui::DestroyContext(); }
-  Gui(const Gui&) = delete;
-  Gui& operator=(const Gui&) = delete;
-
-  // One frame with `draw` inside a window that fills the display.
-  template <class F>
-  Intent Frame(F draw) {
-    ImGui::NewFrame();
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-    ImGui::Begin("panel");
-    Intent intent = draw();
-    ImGui::End();
-    ImGui::Render();
-    return intent;
-  }
-};
 
 struct Views {
   TimelineView timeline;

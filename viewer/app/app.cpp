@@ -45,7 +45,9 @@ void App::Replace(Model model, std::string source) {
   cursor_ = fresh;
   timeline_ = TimelineView();
   timeline_.axis = settings_.timeline_axis;
-  log_ = EventLogView();
+  log_.rows.clear();  // the filter's text stays, applied afresh
+  log_.filtered = false;
+  log_.seen_step = kNoStep;
   source_view_ = SourceView();
 }
 

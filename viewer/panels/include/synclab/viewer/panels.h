@@ -53,6 +53,12 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& view);
 float TimelineHeight(const Model& m);
 
 struct EventLogView {
+  EventLogView() = default;
+  // ImGuiTextFilter keeps pointers into its own buffer: a copy would point
+  // into the original's.
+  EventLogView(const EventLogView&) = delete;
+  EventLogView& operator=(const EventLogView&) = delete;
+
   ImGuiTextFilter filter;
   std::vector<std::uint32_t> rows;  // the events that pass the filter
   bool filtered = false;            // rows is up to date with filter
