@@ -136,6 +136,12 @@ Model Build(Trace trace) {
   m.keyframes_.reserve(n / kKeyframeInterval + 1);
   m.changed_.resize(n);
   std::vector<std::uint32_t> hold_begin(t.objects.size());  // per Mutex, while held
+  auto add_hold = [&](Id holder, Id mutex, std::uint32_t end) {
+    auto& lists = m.lanes_[holder - 1].holds;
+    auto it = std::find_if(lists.begin(), lists.end(), [&](const auto& l) { return l.first == mutex; });
+    if (it == lists.end()) it = lists.insert(lists.end(), {mutex, {}});
+    it->second.push_back({hold_begin[mutex - 1], end});
+  };
   auto open_span = [&](Id g, std::uint32_t seq) {
     const instrument::GoroutineState& gs = s.state.goroutine(g);
     std::vector<Span>& spans = m.lanes_[g - 1].spans;
@@ -176,26 +182,14 @@ Model Build(Trace trace) {
     if (e.obj != 0 && info.object == trace::ObjectKind::kMutex) {
       Id holder = s.state.object(e.obj).holder;
       if (holder_before == 0 && holder != 0) hold_begin[e.obj - 1] = seq;
-      if (holder_before != 0 && holder != holder_before) {
-        auto& lists = m.lanes_[holder_before - 1].holds;
-        auto it = std::find_if(lists.begin(), lists.end(),
-                               [&](const auto& l) { return l.first == e.obj; });
-        if (it == lists.end()) it = lists.insert(lists.end(), {e.obj, {}});
-        it->second.push_back({hold_begin[e.obj - 1], seq});
-      }
+      if (holder_before != 0 && holder != holder_before) add_hold(holder_before, e.obj, seq);
     }
   }
   // At() starts from keyframes_[applied / interval], applied <= n.
   if (n % kKeyframeInterval == 0) m.keyframes_.push_back(s);
   // Mutexes still held at the end.
   for (Id obj = 1; obj <= t.objects.size(); ++obj) {
-    if (Id holder = s.state.object(obj).holder; holder != 0) {
-      auto& lists = m.lanes_[holder - 1].holds;
-      auto it = std::find_if(lists.begin(), lists.end(),
-                             [&](const auto& l) { return l.first == obj; });
-      if (it == lists.end()) it = lists.insert(lists.end(), {obj, {}});
-      it->second.push_back({hold_begin[obj - 1], n});
-    }
+    if (Id holder = s.state.object(obj).holder; holder != 0) add_hold(holder, obj, n);
   }
 
   for (Model::Lane& lane : m.lanes_) {

@@ -24,6 +24,7 @@ void Button(const char* label, const char* tip, Action action, Intent& out, bool
 void DrawBreakpoints(const Model& m, const Cursor& c, Intent& out) {
   const Trace& t = m.trace();
   const Breakpoints& b = c.breakpoints;
+  auto has = [](const auto& set, auto v) { return std::find(set.begin(), set.end(), v) != set.end(); };
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Break on:");
   ImGui::SameLine();
@@ -31,8 +32,7 @@ void DrawBreakpoints(const Model& m, const Cursor& c, Intent& out) {
   if (ImGui::BeginCombo("##kind", "event kind...")) {
     for (std::size_t k = 0; k < std::size_t(trace::EventKind::kCount); ++k) {
       const auto kind = trace::EventKind(k);
-      bool on = std::find(b.kinds.begin(), b.kinds.end(), kind) != b.kinds.end();
-      if (ImGui::MenuItem(std::string(trace::Name(kind)).c_str(), nullptr, on)) {
+      if (ImGui::MenuItem(std::string(trace::Name(kind)).c_str(), nullptr, has(b.kinds, kind))) {
         out += ToggleBreakKind{kind};
       }
       Explain(EventHelp(kind));
@@ -40,11 +40,12 @@ void DrawBreakpoints(const Model& m, const Cursor& c, Intent& out) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (c.goroutine != 0) {
+  // Adding the selection (removing is the chips' job, below).
+  if (c.goroutine != 0 && !has(b.goroutines, c.goroutine)) {
     Button(("+ " + instrument::GoroutineLabel(t, c.goroutine)).c_str(),
            "Stop at every event of the selected goroutine", ToggleBreakGoroutine{c.goroutine}, out);
   }
-  if (c.object != 0) {
+  if (c.object != 0 && !has(b.objects, c.object)) {
     Button(("+ " + instrument::ObjectLabel(t, c.object)).c_str(),
            "Stop at every event of the selected object (and its parts, e.g. a Mutex's sema)",
            ToggleBreakObject{c.object}, out);
@@ -52,24 +53,18 @@ void DrawBreakpoints(const Model& m, const Cursor& c, Intent& out) {
   // The breakpoints set, each removable.
   const ImU32 fill = ImGui::GetColorU32(ImGuiCol_FrameBgActive);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  for (trace::EventKind k : b.kinds) {
-    ImGui::PushID(int(k));
-    if (Chip((std::string(trace::Name(k)) + "  x").c_str(), fill, text)) out += ToggleBreakKind{k};
+  // Labels can repeat (two objects of one name), so each chip has an id.
+  auto chip = [&](const char* group, int id, const std::string& label, Action remove) {
+    ImGui::PushID(group);
+    ImGui::PushID(id);
+    if (Chip((label + "  x").c_str(), fill, text)) out += remove;
+    ImGui::PopID();
     ImGui::PopID();
     ImGui::SameLine();
-  }
-  for (Id g : b.goroutines) {
-    ImGui::PushID(int(1000000 + g));
-    if (Chip((instrument::GoroutineLabel(t, g) + "  x").c_str(), fill, text)) out += ToggleBreakGoroutine{g};
-    ImGui::PopID();
-    ImGui::SameLine();
-  }
-  for (Id o : b.objects) {
-    ImGui::PushID(int(2000000 + o));
-    if (Chip((instrument::ObjectLabel(t, o) + "  x").c_str(), fill, text)) out += ToggleBreakObject{o};
-    ImGui::PopID();
-    ImGui::SameLine();
-  }
+  };
+  for (trace::EventKind k : b.kinds) chip("kind", int(k), std::string(trace::Name(k)), ToggleBreakKind{k});
+  for (Id g : b.goroutines) chip("g", int(g), instrument::GoroutineLabel(t, g), ToggleBreakGoroutine{g});
+  for (Id o : b.objects) chip("obj", int(o), instrument::ObjectLabel(t, o), ToggleBreakObject{o});
   const bool any = !b.empty();
   Button("< Continue", "Back to the previous breakpoint hit (PageUp)", Continue{-1}, out, any);
   Button("Continue >", "On to the next breakpoint hit (PageDown)", Continue{+1}, out, any);

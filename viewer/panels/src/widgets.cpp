@@ -1,8 +1,6 @@
 // widgets.cpp: small drawing helpers the panels share.
 #include "widgets.h"
 
-#include "synclab/viewer/style.h"
-
 namespace synclab::viewer {
 
 void Explain(const char* text) {
@@ -35,10 +33,6 @@ std::string EventLine(const Model& m, std::uint64_t seq) {
   if (std::string fields = instrument::DescribeFields(t, e); !fields.empty()) line += "  " + fields;
   if (std::string site = instrument::SiteLabel(t, e.site); !site.empty()) line += "  at " + site;
   return line;
-}
-
-ImU32 GoroutineColor(const Model& m, std::uint64_t step, Id g) {
-  return StatusColor(m.At(step).state.goroutine(g).status);
 }
 
 }  // namespace synclab::viewer

@@ -16,7 +16,5 @@ void Explain(const char* text);
 bool Chip(const char* label, ImU32 fill, ImU32 text);
 // "step 79  1.204 ms  G3 polite  mutex.starving.enter  waited=1.103 ms  starvation.cpp:32"
 std::string EventLine(const Model& m, std::uint64_t seq);
-// The status colour of goroutine g at the cursor's step.
-ImU32 GoroutineColor(const Model& m, std::uint64_t step, Id g);
 
 }  // namespace synclab::viewer
