@@ -10,6 +10,9 @@
 namespace synclab::viewer {
 namespace {
 
+// Up to this many events the filter applies as you type.
+constexpr std::size_t kFilterAsYouTypeEvents = 200'000;
+
 // Everything a row shows, for the filter to search.
 std::string RowText(const Trace& t, const TraceEvent& e) {
   return std::to_string(e.seq) + " " + instrument::FormatDuration(e.t) + " " +
@@ -43,7 +46,15 @@ Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& v) {
   Intent out;
   const Trace& t = m.trace();
 
-  if (v.filter.Draw("##filter", ImGui::GetFontSize() * 16)) v.filtered = false;
+  // Filtering formats every row: on a long trace, only when Enter is pressed.
+  const bool on_enter = m.size() > kFilterAsYouTypeEvents;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  if (ImGui::InputTextWithHint("##filter", on_enter ? "filter, then Enter" : "filter", v.filter.InputBuf,
+                               IM_ARRAYSIZE(v.filter.InputBuf),
+                               on_enter ? ImGuiInputTextFlags_EnterReturnsTrue : 0)) {
+    v.filter.Build();
+    v.filtered = false;
+  }
   Explain("Show only the events whose row contains this text, e.g. \"G3\", \"mutex.unlock\" or "
           "\"starving\". Separate alternatives with commas; exclude with a leading '-'.");
   const bool active = v.filter.IsActive();
