@@ -118,8 +118,11 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
       throw Failure{kExitIo, a.replay + ": unknown scenario \"" + recorded->meta.scenario + "\""};
     }
     options.seed = recorded->meta.seed;
-    options.strategy = recorded->meta.strategy == "rr" ? sim::Strategy::kRoundRobin
-                                                       : sim::Strategy::kRandom;
+    auto strategy = sim::StrategyByName(recorded->meta.strategy);
+    if (!strategy) {
+      throw Failure{kExitIo, a.replay + ": unknown strategy \"" + recorded->meta.strategy + "\""};
+    }
+    options.strategy = *strategy;
     options.procs = recorded->meta.procs;
     options.replay = recorded->schedule;
   } else {
@@ -130,7 +133,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     }
     options.runtime = a.runtime == "native" ? scenarios::Runtime::kNative : scenarios::Runtime::kSim;
     options.seed = a.seed;
-    options.strategy = a.strategy == "rr" ? sim::Strategy::kRoundRobin : sim::Strategy::kRandom;
+    options.strategy = *sim::StrategyByName(a.strategy);  // CLI11 checked the name
     options.procs = a.procs;
     if (options.runtime == scenarios::Runtime::kNative &&
         (cmd.count("--seed") > 0 || cmd.count("--strategy") > 0)) {

@@ -50,7 +50,7 @@ instrument::Trace Run(const Scenario& s, const RunOptions& o) {
     sim::Result r = sim::Run(main, so);
     meta.runtime = "sim";
     meta.seed = o.seed;
-    meta.strategy = std::string(sim::kStrategyNames[std::size_t(o.strategy)]);
+    meta.strategy = std::string(sim::Name(o.strategy));
     meta.procs = so.procs;
     return recorder.Finish(std::move(meta), r.outcome, r.schedule);
   }

@@ -71,7 +71,7 @@ std::pair<Model, std::string> Load(const Args& a, const CLI::App& cli) {
     if (s == nullptr) throw Failure{kExitUsage, "unknown scenario \"" + a.scenario + "\" (see `synclab list`)"};
     scenarios::RunOptions o;
     o.seed = a.seed;
-    o.strategy = a.strategy == "rr" ? sim::Strategy::kRoundRobin : sim::Strategy::kRandom;
+    o.strategy = *sim::StrategyByName(a.strategy);  // CLI11 checked the name
     o.procs = a.procs;
     trace = scenarios::Run(*s, o);
     source = a.scenario + " (seed " + std::to_string(a.seed) + ")";

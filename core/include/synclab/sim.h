@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,12 @@ enum class Strategy : std::uint8_t {
 };
 inline constexpr std::string_view kStrategyNames[] = {"random", "rr"};
 static_assert(std::size(kStrategyNames) == std::size_t(Strategy::kCount));
+constexpr std::string_view Name(Strategy s) { return kStrategyNames[std::size_t(s)]; }
+constexpr std::optional<Strategy> StrategyByName(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kStrategyNames); i++)
+    if (kStrategyNames[i] == name) return Strategy(i);
+  return std::nullopt;
+}
 
 struct Options {
   std::uint64_t seed = 1;
