@@ -83,6 +83,17 @@ print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/even
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")
 p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
-for name, m in sorted(ours.items()):
-    if name.startswith("synclab/viewer"):
-        print(f"{name}: " + ", ".join(f"{k}={v:.4g}" for k, v in sorted(m.items())))
+# Every other benchmark program (the viewer's): medians as they come.
+for path in sorted(glob.glob(os.path.join(out, "r1", "synclab_*.json"))):
+    if path.endswith("synclab_core.json"):
+        continue
+    print(f"\n{os.path.basename(path)[:-5]}:")
+    for b in json.load(open(path)).get("benchmarks", []):
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        extra = {k: v for k, v in b.items() if k not in (
+            "name", "run_name", "run_type", "repetitions", "threads", "aggregate_name",
+            "aggregate_unit", "iterations", "real_time", "cpu_time", "time_unit", "family_index",
+            "per_family_instance_index", "repetition_index")}
+        print(f"  {b['run_name']:40} {b['real_time']:10.3f} {b['time_unit']}  " +
+              ", ".join(f"{k}={v:.4g}" for k, v in sorted(extra.items())))
