@@ -41,7 +41,8 @@ extern const Scenario kMutexAbbaDeadlock{
     "Two goroutines lock two mutexes in opposite orders and deadlock",
     "Each goroutine holds one mutex and parks on the other's sema; main waits on "
     "the WaitGroup. The outcome lists who waits on what: a cycle a -> b -> a. The "
-    "fix is one global lock order. Try other seeds: some schedules get lucky.",
+    "fix is one global lock order. Run it with --procs 1: the two goroutines no "
+    "longer overlap and it finishes, yet the bug is still there.",
     std::source_location::current().file_name(),
     2,
     &Main,
