@@ -33,7 +33,7 @@ test-tsan: deps
 
 test-asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DSYNCLAB_SANITIZE=address,undefined -DSYNCLAB_BUILD_BENCH=OFF >/dev/null
+	  -DSYNCLAB_SANITIZE=address,undefined -DSYNCLAB_BUILD_BENCH=OFF -DSYNCLAB_BUILD_VIEWER=ON >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_stack_use_after_return=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
