@@ -32,10 +32,14 @@ bool TryAcquire(Sema& s, EventKind kind, const Site& site, std::int64_t extra = 
   }
 }
 
-// Removes a waiter that is being unwound (run teardown) from its queue.
+// Removes a waiter that is being unwound (run teardown) from its queue, so
+// the table never keeps a pointer into a dead stack. It touches only the root
+// (which outlives the run) and the waiter (on this stack), never the Sema:
+// a goroutine leaked on a primitive that lived in main's frame is unwound
+// after main returned, when the primitive is gone.
 class QueueGuard {
  public:
-  QueueGuard(SemaRoot& root, Sema& s, SemaWaiter& w) : root_(root), s_(s), w_(w) {}
+  QueueGuard(SemaRoot& root, SemaWaiter& w) : root_(root), w_(w) {}
   ~QueueGuard() {
     if (!w_.queued) return;
     // In sim the run is single-threaded and being torn down; its root lock
@@ -45,14 +49,12 @@ class QueueGuard {
     if (w_.queued) {
       root_.Remove(&w_);
       root_.nwait.fetch_sub(1);
-      s_.queued.fetch_sub(1, std::memory_order_relaxed);
     }
     if (!sim) root_.Unlock();
   }
 
  private:
   SemaRoot& root_;
-  Sema& s_;
   SemaWaiter& w_;
 };
 
@@ -72,7 +74,7 @@ void Semacquire(Sema& s, bool lifo, WaitReason reason, const Site& site) {
   SemaWaiter w;
   w.g = CurrentG();
   w.addr = &s.value;
-  QueueGuard guard(root, s, w);
+  QueueGuard guard(root, w);
   for (;;) {
     root.Lock();  // a.
     {

@@ -9,6 +9,7 @@
 #include "synclab/go.h"
 #include "synclab/native.h"
 #include "synclab/sim.h"
+#include "synclab/var.h"
 #include "synclab/wait_group.h"
 
 using namespace synclab;
@@ -59,7 +60,29 @@ TEST_SUITE("core.wait_group native") {
   }
 }
 
+TEST_SUITE("core.wait_group native") {
+  TEST_CASE("a goroutine leaked on a WaitGroup of main's frame is torn down safely") {
+    native::Result r = native::Run([] {
+      WaitGroup wg;  // dies when main returns, before the waiter is unwound
+      wg.Add(1);
+      go([&] { wg.Wait(); });
+      sleep(5ms);
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kLeak);
+  }
+}
+
 TEST_SUITE("core.wait_group sim") {
+  TEST_CASE("a goroutine leaked on a WaitGroup of main's frame is torn down safely in sim") {
+    sim::Result r = sim::Run([] {
+      WaitGroup wg;
+      wg.Add(1);
+      go([&] { wg.Wait(); });
+      sleep(5ms);
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kLeak);
+  }
+
   TEST_CASE("the last Done releases every waiter through the sema") {
     Collect sink;
     sim::Options o;
@@ -82,20 +105,43 @@ TEST_SUITE("core.wait_group sim") {
     CHECK(release[0].field("waiters") == 0);
   }
 
-  TEST_CASE("Add raising the counter from 0 while waiters exist is misuse") {
-    // Wait parks with waiters=1; the counter drops to 0 and the state is reset
-    // before the waiter wakes, so this only shows as a panic when Add races in
-    // between: simulate the race's outcome directly on a waiter-only state.
-    sim::Result r = sim::Run([] {
-      WaitGroup wg;
-      wg.Add(1);
-      go([&] { wg.Wait(); });
-      sleep(1ms);    // the waiter is parked: counter 1, waiters 1
-      wg.Add(-1);    // counter 0: releases the waiter, resets the word
-      wg.Add(1);     // fine again: state was reset to 0
-      wg.Add(-1);
-    }, {});
-    CHECK(r.outcome.status == rt::Status::kOk);
+  // Go's misuse checks: an Add that races the Add dropping the counter to 0
+  // while a goroutine waits. Sweep where the racing Add lands. Inside the
+  // release window it panics "Add called concurrently with Wait" (in the
+  // racer, or in the releaser whose re-check sees the word changed); after
+  // the reset but before the waiter runs, the waiter panics "reused before
+  // previous Wait has returned". Both windows must be hit.
+  TEST_CASE("an Add racing the last Done while a waiter waits panics as misuse") {
+    int concurrent = 0, reused = 0;
+    for (int delay = 0; delay < 120; delay++) {
+      CAPTURE(delay);
+      sim::Options o;
+      o.procs = 2;
+      o.strategy = sim::Strategy::kRoundRobin;
+      sim::Result r = sim::Run([delay] {
+        WaitGroup wg;
+        Var<int> clock{0};
+        wg.Add(1);
+        go([&] { wg.Wait(); });  // G2 parks: counter 1, waiters 1
+        sleep(10us);
+        go([&] {  // G3 adds a little later each time
+          for (int i = 0; i < delay; i++) clock.Load();
+          wg.Add(1);
+        });
+        work(3us);     // G3 gets the other P
+        wg.Add(-1);    // counter 0 with a waiter: release it...
+        sleep(10us);
+      }, o);
+      if (r.outcome.status != rt::Status::kPanic) continue;
+      if (r.outcome.message == "panic: sync: WaitGroup misuse: Add called concurrently with Wait") {
+        concurrent++;
+      } else {
+        CHECK(r.outcome.message == "panic: sync: WaitGroup is reused before previous Wait has returned");
+        reused++;
+      }
+    }
+    CHECK(concurrent > 0);
+    CHECK(reused > 0);
   }
 
   TEST_CASE("waiting on a WaitGroup nobody will finish deadlocks") {
