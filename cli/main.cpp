@@ -55,7 +55,7 @@ Trace Load(const std::string& path) {
   }
 }
 
-void Emit(const Trace& t, const std::string& format, const std::string& out_path) {
+void WriteTrace(const Trace& t, const std::string& format, const std::string& out_path) {
   try {
     if (format == "text") {
       if (out_path.empty() || out_path == "-") {
@@ -154,7 +154,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     throw Failure{kExitIo, a.replay + ": the replay differs from the recording at events[" +
                                std::to_string(i) + "] (was the scenario changed since?)"};
   }
-  Emit(t, a.format, a.out);
+  WriteTrace(t, a.format, a.out);
   return OutcomeStatus(t);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "synclab/rt/runtime.h"
+#include "synclab/sim.h"
 
 namespace synclab::testing {
 
@@ -44,5 +45,14 @@ class Collect final : public rt::Sink {
  private:
   std::mutex mu_;
 };
+
+// A sim run on one P recorded into sink: with one P the interleaving follows
+// from the program alone (goroutines switch only where they block).
+inline sim::Options OneP(Collect& sink) {
+  sim::Options o;
+  o.procs = 1;
+  o.sink = &sink;
+  return o;
+}
 
 }  // namespace synclab::testing

@@ -16,6 +16,7 @@
 using namespace synclab;
 using namespace std::chrono_literals;
 using synclab::testing::Collect;
+using synclab::testing::OneP;
 
 namespace {
 
@@ -203,9 +204,7 @@ TEST_SUITE("core.mutex sim") {
   // holder sleeps with the lock held, so the waiter runs exactly then.
   TEST_CASE("a waiter that waited over 1 ms enters starvation and gets the lock handed off and the mode is left") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     GoroutineId holder = 1, waiter = 2, late = 3;
     sim::Result r = sim::Run([&] {
       Mutex mu;
@@ -257,9 +256,7 @@ TEST_SUITE("core.mutex sim") {
 
   TEST_CASE("starvation mode is left when the handed-off waiter waited less than 1 ms") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     sim::Run([&] {
       Mutex mu;
       WaitGroup wg;
@@ -282,9 +279,7 @@ TEST_SUITE("core.mutex sim") {
 
   TEST_CASE("in normal mode a woken waiter that loses to a newcomer is requeued at the head (lifo)") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     sim::Run([&] {
       Mutex mu;
       WaitGroup wg;
@@ -343,9 +338,7 @@ TEST_SUITE("core.mutex sim") {
 
   TEST_CASE("TryLock barges past a woken waiter in normal mode and fails in starvation mode") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     bool barged = false, during_starvation = true;
     sim::Run([&] {
       Mutex mu;

@@ -13,6 +13,7 @@
 using namespace synclab;
 using namespace std::chrono_literals;
 using synclab::testing::Collect;
+using synclab::testing::OneP;
 
 namespace {
 
@@ -69,9 +70,7 @@ TEST_SUITE("core.sema sim") {
 
   TEST_CASE("with handoff the woken waiter owns the count and runs next") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     sim::Run([] {
       Owned s;
       WaitGroup wg;
@@ -90,14 +89,11 @@ TEST_SUITE("core.sema sim") {
     CHECK(handoff[0].field("waiter") == 2);
     auto got = sink.Named("sema.acquire.handoff", 2);
     REQUIRE(got.size() == 1);
-    // The releaser yields at once: the next goroutine to act is the waiter.
+    // The releaser yields at once: the next event is the waiter taking its P.
     auto yield = sink.Named("go.yield", 1);
     REQUIRE(yield.size() == 1);
-    std::size_t after_yield = sink.Index(yield[0]) + 1;
-    while (sink.events[after_yield].e.g == 0 || sink.events[after_yield].name() == "go.run") {
-      if (sink.events[after_yield].e.g == 2) break;
-      after_yield++;
-    }
-    CHECK(sink.events[after_yield].e.g == 2);
+    const auto& next = sink.events[sink.Index(yield[0]) + 1];
+    CHECK(next.name() == "go.run");
+    CHECK(next.e.g == 2);
   }
 }

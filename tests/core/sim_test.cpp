@@ -16,6 +16,7 @@
 using namespace synclab;
 using namespace std::chrono_literals;
 using synclab::testing::Collect;
+using synclab::testing::OneP;
 
 namespace {
 
@@ -95,12 +96,10 @@ TEST_SUITE("core.sim") {
     sim::Options o;
     o.replay = {9, 9, 9};  // there is no G9
     CHECK_THROWS_AS(Record(o), sim::ReplayError);
-    sim::Options short_replay;
-    short_replay.replay = {};
-    Run full = Record({});
-    short_replay.replay.assign(full.result.schedule.begin(), full.result.schedule.end());
-    short_replay.replay.push_back(1);  // one decision too many
-    CHECK_THROWS_WITH_AS(Record(short_replay), doctest::Contains("replay diverged"),
+    sim::Options too_long;
+    too_long.replay = Record({}).result.schedule;
+    too_long.replay.push_back(1);  // one decision more than the run makes
+    CHECK_THROWS_WITH_AS(Record(too_long), doctest::Contains("replay diverged"),
                          sim::ReplayError);
   }
 
@@ -155,9 +154,7 @@ TEST_SUITE("core.sim") {
 
   TEST_CASE("a goroutine that runs 10 ms while others wait is preempted") {
     Collect sink;
-    sim::Options o;
-    o.procs = 1;
-    o.sink = &sink;
+    sim::Options o = OneP(sink);
     sim::Run([&] {
       WaitGroup wg;
       wg.Add(1);
