@@ -96,7 +96,10 @@ void BusyFor(std::int64_t ns) {
 class PlainRuntime final : public rt::Runtime {
  public:
   void Point(std::int64_t) override {}
-  void Park(WaitReason, ObjectId, Site) override {
+  void Park(WaitReason, ObjectId, Site, rt::ParkUnlock unlock) override {
+    // The parker keeps an Unpark that comes first, so unlocking before the
+    // futex wait loses no wakeup.
+    unlock();
     static_cast<NativeG*>(rt::detail::PlainG())->parker.Park();
   }
   void Ready(G* g, ObjectId, Site) override { static_cast<NativeG*>(g)->parker.Unpark(); }
@@ -155,10 +158,10 @@ class NativeRun final : public rt::Runtime {
   explicit NativeRun(const Options& options)
       : sink_(options.sink), procs_(options.procs > 0 ? options.procs : HardwareProcs()) {}
 
-  Result Run(const std::function<void()>& main);
+  Result Run(const std::function<void()>& main, const Site& site);
 
   void Point(std::int64_t) override {}
-  void Park(WaitReason reason, ObjectId obj, Site site) override;
+  void Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) override;
   void Ready(G* g, ObjectId obj, Site site) override;
   std::int64_t Nanotime() override { return SteadyNs() - start_ns_; }
   std::int64_t TraceTime() override { return TraceTicks(); }
@@ -287,16 +290,20 @@ void NativeRun::CheckDeadlockLocked() {
   }
 }
 
-void NativeRun::Park(WaitReason reason, ObjectId obj, Site site) {
+void NativeRun::Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) {
   RunG* g = Self();
   std::unique_lock l(mu_);
   if (aborting_ || g->abort) {
+    l.unlock();
+    unlock();
     if (std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
     std::fputs("synclab: a destructor blocked while its goroutine was torn down\n", stderr);
     std::terminate();
   }
   if (g->permit) {
     g->permit = false;
+    l.unlock();
+    unlock();
     return;
   }
   rt::Emit(EventKind::kGoPark, obj, site, std::int64_t(reason));
@@ -307,6 +314,7 @@ void NativeRun::Park(WaitReason reason, ObjectId obj, Site site) {
   parked_++;
   CheckDeadlockLocked();
   l.unlock();
+  unlock();  // parked (and traced so) before a waker can find us
   g->parker.Park();
   l.lock();
   if (g->abort && std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
@@ -350,8 +358,8 @@ void NativeRun::Fatal(std::string_view message) {
   throw FatalError(std::string(message));
 }
 
-Result NativeRun::Run(const std::function<void()>& main) {
-  Spawn(main, "main", 0, Site::current());
+Result NativeRun::Run(const std::function<void()>& main, const Site& site) {
+  Spawn(main, "main", 0, site);
   Result result;
   std::unique_lock l(mu_);
   cv_.wait(l, [&] { return main_done_ || ended_; });
@@ -398,9 +406,9 @@ Result NativeRun::Run(const std::function<void()>& main) {
 
 }  // namespace
 
-Result Run(const std::function<void()>& main, const Options& options) {
+Result Run(const std::function<void()>& main, const Options& options, Site site) {
   NativeRun run(options);
-  return run.Run(main);
+  return run.Run(main, site);
 }
 
 }  // namespace synclab::native

@@ -95,8 +95,10 @@ void Semacquire(Sema& s, bool lifo, WaitReason reason, const Site& site) {
       s.queued.fetch_add(1, std::memory_order_relaxed);
       EmitSema(s, EventKind::kSemaEnqueue, site, lifo);
     }
-    root.Unlock();  // goparkunlock: nothing runs between these two lines in sim
-    Park(reason, s.id, site);
+    // goparkunlock: the root is unlocked once we are parked, so the releaser
+    // that dequeues us always finds us parked and readies us.
+    Park(reason, s.id, site,
+         ParkUnlock{[](void* r) { static_cast<SemaRoot*>(r)->Unlock(); }, &root});
     // d.
     if (w.ticket != 0) {
       TraceSection section(s.key);
@@ -172,6 +174,7 @@ void SemaRoot::Lock() {
     Point();
     while (sim_held_) Point();  // the holder is running on another P
     sim_held_ = true;
+    CurrentG()->locks++;  // not preempted until Unlock
   } else {
     mu_.lock();
   }
@@ -180,6 +183,7 @@ void SemaRoot::Lock() {
 void SemaRoot::Unlock() {
   if (InSim()) {
     sim_held_ = false;
+    CurrentG()->locks--;
   } else {
     mu_.unlock();
   }

@@ -10,6 +10,7 @@
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <limits>
@@ -53,6 +54,13 @@ constexpr std::size_t kStackSize = 1 << 20;  // ASan's redzones need room
 constexpr std::size_t kStackSize = 256 << 10;
 #endif
 constexpr std::int64_t kSliceNs = 10'000'000;  // Go's forcePreemptNS
+// sysmon's shortest sleep: after preempting a P it looks at that P again no
+// sooner than this, so a goroutine that inherits a spent slice from runnext
+// runs this long before it is preempted too.
+constexpr std::int64_t kSysmonTickNs = 20'000;
+// Go's schedule() takes one goroutine from the global queue on every 61st
+// schedule of a P, so a local queue that never empties cannot starve it.
+constexpr std::uint32_t kGlobalQueueTick = 61;
 // An idle P steals another P's runnext only once it has waited this long: Go's
 // runqgrab sleeps 3 us before taking a running P's runnext, which is why a
 // goroutine that unlocks and re-locks at once usually beats the waiter it woke.
@@ -108,8 +116,8 @@ struct SimG : G {
   ObjectId wait_obj = 0;
   Site wait_site{};
   std::int64_t t = 0;  // its own clock: when its next step happens (while on a P)
-  std::int64_t slice_start = 0;
   std::int64_t runnext_since = 0;  // when it was put in a P's runnext
+  int sleep_p = -1;                // the P whose timer wakes it (while asleep)
   const void* stack_bottom = nullptr;
   std::size_t stack_size = 0;
   void* fake_stack = nullptr;  // ASan's bookkeeping while switched out
@@ -132,6 +140,20 @@ struct P {
   SimG* cur = nullptr;
   SimG* runnext = nullptr;
   std::deque<SimG*> runq;
+  // Go's schedtick: schedules that did not inherit the time slice. The slice
+  // (sysmon's schedwhen) starts at each of them, so goroutines that hand the
+  // P to each other through runnext share one 10 ms slice.
+  std::uint32_t schedtick = 0;
+  std::int64_t slice_start = 0;
+  std::int64_t next_retake = 0;  // sysmon's next look at this P
+  bool idle = true;  // found no work last time it looked
+};
+
+// A goroutine taken off a queue, and whether it inherits the P's time slice
+// (Go's runqget: only a goroutine taken from runnext does).
+struct Taken {
+  SimG* g = nullptr;
+  bool inherit = false;
 };
 
 class SimRuntime final : public rt::Runtime {
@@ -139,10 +161,10 @@ class SimRuntime final : public rt::Runtime {
   explicit SimRuntime(const Options& o)
       : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)) {}
 
-  Result Run(const std::function<void()>& main);
+  Result Run(const std::function<void()>& main, const Site& site);
 
   void Point(std::int64_t cost_ns) override;
-  void Park(WaitReason reason, ObjectId obj, Site site) override;
+  void Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) override;
   void Ready(G* g, ObjectId obj, Site site) override;
   std::int64_t Nanotime() override {
     Point(rt::kStepNs);
@@ -159,11 +181,7 @@ class SimRuntime final : public rt::Runtime {
   void Go(std::function<void()> fn, std::string_view name, const Site& site) override;
   void Sleep(std::int64_t ns, const Site& site) override;
   void Gosched(const Site& site) override;
-  void Work(std::int64_t ns, const Site& site) override {
-    if (Over()) return;
-    EmitAs(cur_->id, EventKind::kGoWork, 0, site, ns);
-    Point(ns);
-  }
+  void Work(std::int64_t ns, const Site& site) override;
   void CheckFailed(std::string_view message, const Site&) override {
     if (check_failure_.empty()) {
       check_failure_ = "assertion failed: " + std::string(message);
@@ -183,16 +201,19 @@ class SimRuntime final : public rt::Runtime {
   SimG* PickNext();
   SimG* Decide(std::int64_t earliest);
   SimG* Choose();
-  void FireTimers();
+  bool FireTimers(int owner, int into);
   void FillIdlePs();
-  SimG* TakeWork(int p);
-  void Assign(int p, SimG* g);
+  Taken TakeWork(int p);
+  void Assign(int p, Taken w);
+  void PutRunnext(P& p, SimG* g);
+  void MaybePreempt(SimG* g);
+  bool TimerDue(int p) const;
   void LeaveP(SimG* g) {
     ps_[std::size_t(g->p)].cur = nullptr;
     g->p = -1;
   }
   bool AnyRunnableQueued() const;
-  void BlockCurrent(WaitReason reason, ObjectId obj, const Site& site);
+  void BlockCurrent(WaitReason reason, ObjectId obj, const Site& site, rt::ParkUnlock unlock = {});
   void ThrowAbort() {
     if (std::uncaught_exceptions() == 0) throw rt::detail::Abort{};
     std::fputs("synclab: a destructor blocked while its goroutine was torn down\n", stderr);
@@ -212,7 +233,9 @@ class SimRuntime final : public rt::Runtime {
   int procs_;
   std::vector<P> ps_;
   std::deque<SimG*> global_;
-  std::multimap<std::pair<std::int64_t, std::uint64_t>, SimG*> timers_;  // (when, seq)
+  // Sleeping goroutines by (when, seq). A timer belongs to the P its
+  // goroutine slept on (g->sleep_p), as Go keeps timers per P.
+  std::multimap<std::pair<std::int64_t, std::uint64_t>, SimG*> timers_;
   std::uint64_t timer_seq_ = 0;
   std::vector<std::unique_ptr<SimG>> gs_;  // creation order; id = index + 1
   rt::SemaTable semtable_;
@@ -325,11 +348,11 @@ void SimRuntime::SwitchTo(SimG* next) {
   Suspend();
 }
 
-Result SimRuntime::Run(const std::function<void()>& main) {
+Result SimRuntime::Run(const std::function<void()>& main, const Site& site) {
   ctx_ = rt::ThreadCtx{this, options_.sink, nullptr, true};
   rt::ThreadCtx* saved = rt::detail::tls_ctx;
   rt::detail::tls_ctx = &ctx_;
-  main_ = Spawn(main, "main", 0, Site::current());
+  main_ = Spawn(main, "main", 0, site);
   global_.push_back(main_);
   next_ = PickNext();
   while (next_ != nullptr) {
@@ -384,38 +407,58 @@ void SimRuntime::Point(std::int64_t cost_ns) {
     ThrowAbort();
   }
   SwitchTo(PickNext());  // back here when g's step is next: clock_ == g->t
-  if (clock_ - g->slice_start >= kSliceNs && AnyRunnableQueued()) {
-    // sysmon: g has held its P for a whole time slice while others wait.
-    EmitAs(g->id, EventKind::kGoPreempt, 0, Site{});
-    g->state = GState::kRunnable;
-    LeaveP(g);
-    global_.push_back(g);
-    SwitchTo(PickNext());
+  MaybePreempt(g);
+}
+
+// sysmon's retake: a goroutine whose P has run one slice (10 ms since the
+// last schedule that did not inherit it) is preempted onto the global queue,
+// unless it holds a runtime lock. Go's sysmon then sleeps at least 20 us
+// before it looks at the P again. When nothing else could run, Go would
+// pick the goroutine again at once; the sim only starts a new slice (no
+// event).
+void SimRuntime::MaybePreempt(SimG* g) {
+  P& p = ps_[std::size_t(g->p)];
+  if (clock_ - p.slice_start < kSliceNs || clock_ < p.next_retake || g->locks > 0 || Over()) {
+    return;
   }
+  if (!AnyRunnableQueued() && !TimerDue(g->p)) {
+    p.schedtick++;
+    p.slice_start = clock_;
+    return;
+  }
+  EmitAs(g->id, EventKind::kGoPreempt, 0, Site{});
+  p.next_retake = clock_ + kSysmonTickNs;
+  g->state = GState::kRunnable;
+  LeaveP(g);
+  global_.push_back(g);
+  SwitchTo(PickNext());
 }
 
 // The next thing to happen is the earliest of: a running goroutine's next
-// step, a timer, or an idle P stealing a runnext that has waited long enough.
+// step, or, while some P is idle, a timer (an idle P sleeps until the next
+// one) or a runnext that has waited long enough to be stolen. Busy Ps look
+// at their timers only when they schedule.
 SimG* SimRuntime::PickNext() {
   for (;;) {
     FillIdlePs();
     std::int64_t next_step = kNever;
-    for (const P& p : ps_)
+    bool idle = false;
+    for (const P& p : ps_) {
       if (p.cur != nullptr) next_step = std::min(next_step, p.cur->t);
-    std::int64_t next_other = timers_.empty() ? kNever : timers_.begin()->first.first;
-    if (ps_.size() > 1) {
-      bool idle = false;
-      for (const P& p : ps_) idle = idle || p.cur == nullptr;
+      idle = idle || p.cur == nullptr;
+    }
+    std::int64_t next_other = kNever;
+    if (idle) {
+      if (!timers_.empty()) next_other = timers_.begin()->first.first;
       for (const P& p : ps_) {
-        if (idle && p.cur != nullptr && p.runnext != nullptr) {
+        if (p.cur != nullptr && p.runnext != nullptr) {
           next_other = std::min(next_other, p.runnext->runnext_since + kStealRunnextNs);
         }
       }
     }
     if (next_other != kNever && next_other <= next_step) {
       clock_ = std::max(clock_, next_other);
-      FireTimers();
-      continue;  // FillIdlePs places what became available
+      continue;  // FillIdlePs takes what became available
     }
     if (next_step == kNever) {
       End(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
@@ -466,54 +509,104 @@ SimG* SimRuntime::Choose() {
   return candidates_[rng_.Below(candidates_.size())];
 }
 
-void SimRuntime::FireTimers() {
-  while (!timers_.empty() && timers_.begin()->first.first <= clock_) {
-    SimG* g = timers_.begin()->second;
-    timers_.erase(timers_.begin());
+bool SimRuntime::TimerDue(int p) const {
+  for (const auto& [key, g] : timers_) {
+    if (key.first > clock_) return false;
+    if (g->sleep_p == p) return true;
+  }
+  return false;
+}
+
+// Go's checkTimers on P `owner` (or, owner < 0, any P's: an idle P steals
+// timers): each due timer readies its goroutine into the runnext of P
+// `into`, the P running the timer (goroutineReady -> goready). Reports
+// whether any fired.
+bool SimRuntime::FireTimers(int owner, int into) {
+  bool fired = false;
+  for (auto it = timers_.begin(); it != timers_.end() && it->first.first <= clock_;) {
+    SimG* g = it->second;
+    if (owner >= 0 && g->sleep_p != owner) {
+      ++it;
+      continue;
+    }
+    it = timers_.erase(it);
     EmitAs(0, EventKind::kGoReady, 0, Site{}, std::int64_t(g->id));
     g->state = GState::kRunnable;
-    global_.push_back(g);
+    g->sleep_p = -1;
+    PutRunnext(ps_[std::size_t(into)], g);
+    fired = true;
   }
+  return fired;
 }
 
 void SimRuntime::FillIdlePs() {
   for (int i = 0; i < procs_; i++) {
-    if (ps_[std::size_t(i)].cur != nullptr) continue;
-    if (SimG* g = TakeWork(i)) Assign(i, g);
+    P& p = ps_[std::size_t(i)];
+    if (p.cur != nullptr) continue;
+    Taken w = TakeWork(i);
+    if (w.g != nullptr) {
+      Assign(i, w);
+    } else {
+      p.idle = true;
+    }
   }
 }
 
-// findrunnable, deterministically: own runnext, own queue, global queue,
-// then steal from the other Ps in index order.
-SimG* SimRuntime::TakeWork(int i) {
+// Go's findRunnable, deterministically: the P's own due timers; the global
+// queue on every 61st schedule; own runnext (inheriting the slice), own
+// queue, the global queue; then steal from the other Ps in index order:
+// first their queues, then their due timers and their runnext (a running
+// P's runnext only once it has waited 3 us, as runqgrab does).
+Taken SimRuntime::TakeWork(int i) {
   auto pop = [](std::deque<SimG*>& q) {
     SimG* g = q.front();
     q.pop_front();
     return g;
   };
   P& p = ps_[std::size_t(i)];
-  if (SimG* g = std::exchange(p.runnext, nullptr)) return g;
-  if (!p.runq.empty()) return pop(p.runq);
-  if (!global_.empty()) return pop(global_);
+  FireTimers(i, i);
+  if (p.schedtick % kGlobalQueueTick == 0 && !global_.empty()) return {pop(global_), false};
+  if (SimG* g = std::exchange(p.runnext, nullptr)) return {g, true};
+  if (!p.runq.empty()) return {pop(p.runq), false};
+  if (!global_.empty()) return {pop(global_), false};
   for (int k = 1; k < procs_; k++) {
     P& victim = ps_[std::size_t((i + k) % procs_)];
-    if (!victim.runq.empty()) return pop(victim.runq);
+    if (!victim.runq.empty()) return {pop(victim.runq), false};
+  }
+  if (FireTimers(-1, i)) return {std::exchange(p.runnext, nullptr), true};
+  for (int k = 1; k < procs_; k++) {
+    P& victim = ps_[std::size_t((i + k) % procs_)];
     if (victim.runnext != nullptr &&
         (victim.cur == nullptr || clock_ - victim.runnext->runnext_since >= kStealRunnextNs)) {
-      return std::exchange(victim.runnext, nullptr);
+      return {std::exchange(victim.runnext, nullptr), false};
     }
   }
-  return nullptr;
+  return {};
 }
 
-void SimRuntime::Assign(int p, SimG* g) {
+// Go's execute. A P that was idle starts a new slice even for a goroutine
+// from its runnext: sysmon tracks only running Ps, and nobody's time is
+// being inherited.
+void SimRuntime::Assign(int i, Taken w) {
+  P& p = ps_[std::size_t(i)];
+  SimG* g = w.g;
+  if (!w.inherit) p.schedtick++;
+  if (!w.inherit || p.idle) p.slice_start = clock_;
+  p.idle = false;
   g->state = GState::kRunning;
-  g->p = p;
+  g->p = i;
   g->t = clock_;
-  g->slice_start = clock_;
-  ps_[std::size_t(p)].cur = g;
-  EmitAs(g->id, g->started ? EventKind::kGoRun : EventKind::kGoStart, 0, Site{}, p);
+  p.cur = g;
+  EmitAs(g->id, g->started ? EventKind::kGoRun : EventKind::kGoStart, 0, Site{}, i);
   g->started = true;
+}
+
+// Go's runqput(next=true): g runs next on p; the previous runnext goes to
+// the tail of p's queue.
+void SimRuntime::PutRunnext(P& p, SimG* g) {
+  if (p.runnext != nullptr) p.runq.push_back(p.runnext);
+  p.runnext = g;
+  g->runnext_since = clock_;
 }
 
 bool SimRuntime::AnyRunnableQueued() const {
@@ -536,25 +629,33 @@ bool SimRuntime::CanSpin(int iter) {
 
 // --- blocking and waking ----------------------------------------------------------
 
-void SimRuntime::BlockCurrent(WaitReason reason, ObjectId obj, const Site& site) {
+// park_m: the goroutine is waiting (and traced so) before `unlock` runs and
+// before anything else can run.
+void SimRuntime::BlockCurrent(WaitReason reason, ObjectId obj, const Site& site,
+                              rt::ParkUnlock unlock) {
   SimG* g = cur_;
   EmitAs(g->id, EventKind::kGoPark, obj, site, std::int64_t(reason));
   g->state = GState::kWaiting;
   g->reason = reason;
   g->wait_obj = obj;
   g->wait_site = site;
+  unlock();
   LeaveP(g);
   SwitchTo(PickNext());  // never g itself: it is not running
 }
 
-void SimRuntime::Park(WaitReason reason, ObjectId obj, Site site) {
-  if (Over()) ThrowAbort();
-  Point(rt::kSwitchNs);
+void SimRuntime::Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) {
+  if (Over()) {
+    unlock();
+    ThrowAbort();
+  }
+  Point(rt::kSwitchNs);  // gopark's own cost, with the lock still held
   if (cur_->permit) {
     cur_->permit = false;
+    unlock();
     return;
   }
-  BlockCurrent(reason, obj, site);
+  BlockCurrent(reason, obj, site, unlock);
 }
 
 void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
@@ -567,10 +668,7 @@ void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
   }
   EmitAs(cur_->id, EventKind::kGoReady, obj, site, std::int64_t(g->id));
   g->state = GState::kRunnable;
-  P& p = ps_[std::size_t(cur_->p)];
-  if (p.runnext != nullptr) p.runq.push_back(p.runnext);
-  p.runnext = g;  // runs next on this P (or is stolen by an idle one)
-  g->runnext_since = clock_;
+  PutRunnext(ps_[std::size_t(cur_->p)], g);  // or stolen by an idle P
 }
 
 void SimRuntime::Goyield() {
@@ -601,10 +699,7 @@ void SimRuntime::Go(std::function<void()> fn, std::string_view name, const Site&
   SimG* parent = cur_;
   SimG* g = Spawn(std::move(fn), name, parent->id, site);
   EmitAs(parent->id, EventKind::kGoCreate, 0, site, std::int64_t(g->id));
-  P& p = ps_[std::size_t(parent->p)];
-  if (p.runnext != nullptr) p.runq.push_back(p.runnext);
-  p.runnext = g;  // newproc: the new goroutine runs next on this P
-  g->runnext_since = clock_;
+  PutRunnext(ps_[std::size_t(parent->p)], g);  // newproc: the new goroutine runs next
 }
 
 void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
@@ -612,15 +707,30 @@ void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
   Point(ns <= 0 ? rt::kStepNs : rt::kSwitchNs);
   if (ns <= 0) return;
   EmitAs(cur_->id, EventKind::kGoSleep, 0, site, ns);
+  cur_->sleep_p = cur_->p;
   timers_.emplace(std::make_pair(clock_ + ns, timer_seq_++), cur_);
   BlockCurrent(WaitReason::kSleep, 0, site);
 }
 
+// CPU work: Go preempts it asynchronously, so a long work(d) is cut at the
+// end of the time slice like any other goroutine.
+void SimRuntime::Work(std::int64_t ns, const Site& site) {
+  if (Over()) return;
+  EmitAs(cur_->id, EventKind::kGoWork, 0, site, ns);
+  for (std::int64_t left = ns;;) {
+    std::int64_t slice_left = ps_[std::size_t(cur_->p)].slice_start + kSliceNs - cur_->t;
+    std::int64_t chunk = slice_left > 0 && slice_left < left ? slice_left : left;
+    left -= chunk;
+    Point(chunk);
+    if (left <= 0 || Over()) return;
+  }
+}
+
 }  // namespace
 
-Result Run(const std::function<void()>& main, const Options& options) {
+Result Run(const std::function<void()>& main, const Options& options, Site site) {
   SimRuntime runtime(options);
-  return runtime.Run(main);
+  return runtime.Run(main, site);
 }
 
 }  // namespace synclab::sim

@@ -36,8 +36,9 @@ Duration now(Site site = Site::current());
 // Yields the processor, letting other goroutines run (runtime.Gosched).
 void gosched(Site site = Site::current());
 
-// Computes for d without blocking: natively a busy loop, in sim one step
-// that advances the virtual clock by d.
+// Computes for d without blocking: natively a busy loop, in sim a step that
+// advances the virtual clock by d (cut where the time slice ends: Go
+// preempts running code asynchronously).
 void work(Duration d, Site site = Site::current());
 
 // Records a failed scenario assertion (outcome `assert`) unless ok. The run

@@ -7,10 +7,13 @@
 // choice it made is returned so that it can be replayed (or forked).
 //
 // Processors: `procs` Ps (GOMAXPROCS). A goroutine runs only while it holds a
-// P; readied goroutines go to the waker's P (runnext), idle Ps take work from
-// the global queue or steal it. A goroutine that has run for 10 ms of virtual
-// time while others wait is preempted (Go's sysmon). With procs = 1 goroutines
-// only interleave where they block, yield or are preempted, as in Go.
+// P; readied goroutines go to the waker's P (runnext), timers ready into the
+// runnext of their own P, idle Ps take work from the global queue or steal
+// it. A P's goroutines get 10 ms slices (shared by goroutines that hand the P
+// over through runnext); when a slice ends while others wait, its goroutine
+// is preempted (Go's sysmon), unless it holds a runtime lock. With procs = 1
+// goroutines only interleave where they block, yield or are preempted, as in
+// Go. docs/sim-runtime.md lists the rules.
 //
 // Virtual clock: every goroutine on a P has its own clock, the time of its
 // next step. A scheduling point costs rt::kStepNs, a spin round rt::kSpinNs, a
@@ -75,6 +78,8 @@ class ReplayError : public std::runtime_error {
 // Runs main as goroutine 1 and returns when it returns or the run fails.
 // Goroutine ids are 1, 2, ... in creation order. Not reentrant: a goroutine
 // must not call Run.
-Result Run(const std::function<void()>& main, const Options& options);
+// `site` is main's creation site in the trace: where Run was called.
+Result Run(const std::function<void()>& main, const Options& options,
+           Site site = Site::current());
 
 }  // namespace synclab::sim

@@ -69,6 +69,21 @@ class SemaTable;
 struct G {
   GoroutineId id = 0;
   Runtime* runtime = nullptr;
+  // Runtime locks (sema roots) it holds: Go's m.locks. The sim never
+  // preempts a goroutine while this is > 0, as Go never preempts an M that
+  // holds a runtime lock.
+  int locks = 0;
+};
+
+// What Park releases once the goroutine is parked: Go's gopark(unlockf). A
+// waker that needs that lock to find the goroutine cannot reach it before it
+// is parked, so no trace shows a wake before the park it ends.
+struct ParkUnlock {
+  void (*fn)(void* arg) = nullptr;
+  void* arg = nullptr;
+  void operator()() const {
+    if (fn != nullptr) fn(arg);
+  }
 };
 
 // Virtual-clock costs of scheduling points (sim only; see docs/sim-runtime.md).
@@ -83,7 +98,9 @@ class Runtime {
   virtual void Point(std::int64_t cost_ns) = 0;
   // Blocks the current goroutine until Ready(it). `obj` and `reason` say
   // what it waits for (the trace's go.park and the deadlock report).
-  virtual void Park(WaitReason reason, ObjectId obj, Site site) = 0;
+  // `unlock` runs once the goroutine counts as parked, before anything else
+  // can run.
+  virtual void Park(WaitReason reason, ObjectId obj, Site site, ParkUnlock unlock) = 0;
   // Makes `g` runnable again. A Ready that comes before the Park is kept:
   // the next Park returns at once.
   virtual void Ready(G* g, ObjectId obj, Site site) = 0;
@@ -234,8 +251,8 @@ inline void Point(std::int64_t cost_ns = kStepNs) {
   if (ThreadCtx* c = detail::tls_ctx; c != nullptr && c->sim) c->runtime->Point(cost_ns);
 }
 
-inline void Park(WaitReason reason, ObjectId obj, const Site& site) {
-  Current().Park(reason, obj, site);
+inline void Park(WaitReason reason, ObjectId obj, const Site& site, ParkUnlock unlock = {}) {
+  Current().Park(reason, obj, site, unlock);
 }
 inline void Ready(G* g, ObjectId obj, const Site& site) { Current().Ready(g, obj, site); }
 inline std::int64_t Nanotime() { return Current().Nanotime(); }
