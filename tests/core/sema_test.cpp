@@ -26,6 +26,52 @@ struct Owned {
 
 }  // namespace
 
+TEST_SUITE("core.sema") {
+  // One root holds the queues of every address that hashes to it, chained
+  // by next_addr. A lifo waiter takes its address's head place; that must
+  // neither drop the rest of its own queue nor the other addresses' queues.
+  TEST_CASE("two addresses in one root keep their own queues when one gets a lifo waiter") {
+    const int a = 0, b = 0;  // two distinct addresses
+    for (bool lifo_on_first : {true, false}) {
+      CAPTURE(lifo_on_first);
+      rt::SemaRoot root;
+      rt::SemaWaiter w[8];
+      const void* addr[8] = {&a, &b, &a, &b, &a, &b, &a, &b};
+      for (int i = 0; i < 8; i++) w[i].addr = addr[i];
+      // a: w0 w2, b: w1 w3, in the root's list a first, then b.
+      for (int i = 0; i < 4; i++) root.Enqueue(&w[i], false);
+      root.Enqueue(lifo_on_first ? &w[4] : &w[5], /*lifo=*/true);
+      root.Enqueue(lifo_on_first ? &w[6] : &w[7], false);  // still goes to the tail
+      std::vector<rt::SemaWaiter*> got_a, got_b;
+      while (rt::SemaWaiter* x = root.Dequeue(&a)) got_a.push_back(x);
+      while (rt::SemaWaiter* x = root.Dequeue(&b)) got_b.push_back(x);
+      if (lifo_on_first) {
+        CHECK(got_a == std::vector<rt::SemaWaiter*>{&w[4], &w[0], &w[2], &w[6]});
+        CHECK(got_b == std::vector<rt::SemaWaiter*>{&w[1], &w[3]});
+      } else {
+        CHECK(got_a == std::vector<rt::SemaWaiter*>{&w[0], &w[2]});
+        CHECK(got_b == std::vector<rt::SemaWaiter*>{&w[5], &w[1], &w[3], &w[7]});
+      }
+    }
+  }
+
+  TEST_CASE("a waiter removed from the middle of its queue leaves the others in order") {
+    const int a = 0, b = 0;
+    rt::SemaRoot root;
+    rt::SemaWaiter w[4];
+    const void* addr[4] = {&a, &a, &a, &b};
+    for (int i = 0; i < 4; i++) {
+      w[i].addr = addr[i];
+      root.Enqueue(&w[i], false);
+    }
+    root.Remove(&w[1]);
+    root.Remove(&w[2]);  // the tail
+    CHECK(root.Dequeue(&a) == &w[0]);
+    CHECK(root.Dequeue(&a) == nullptr);
+    CHECK(root.Dequeue(&b) == &w[3]);
+  }
+}
+
 TEST_SUITE("core.sema sim") {
   TEST_CASE("a release before the acquire is kept: acquire takes it without parking") {
     Collect sink;

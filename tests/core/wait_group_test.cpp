@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -142,6 +143,57 @@ TEST_SUITE("core.wait_group sim") {
     }
     CHECK(concurrent > 0);
     CHECK(reused > 0);
+  }
+
+  // Go's two "Add called concurrently with Wait" checks, each on its own.
+  // G1's Add(-1) drops the counter to 0 while G2 waits; G3's Add(1) lands
+  // a little later in each run. Returns the panics seen, by goroutine.
+  struct Panics {
+    int by_racer = 0, by_releaser = 0;
+  };
+  Panics RaceAddWithRelease(bool racer_recovers) {
+    const std::string concurrent = "panic: sync: WaitGroup misuse: Add called concurrently with Wait";
+    Panics seen;
+    for (int delay = 0; delay < 120; delay++) {
+      sim::Options o;
+      o.procs = 2;
+      o.strategy = sim::Strategy::kRoundRobin;
+      sim::Result r = sim::Run([=] {
+        WaitGroup wg;
+        Var<int> clock{0};
+        wg.Add(1);
+        go([&] { wg.Wait(); });  // G2
+        sleep(10us);
+        go([&] {  // G3
+          for (int i = 0; i < delay; i++) clock.Load();
+          try {
+            wg.Add(1);
+          } catch (const Panic&) {
+            if (!racer_recovers) throw;
+          }
+        });
+        work(3us);
+        wg.Add(-1);
+        sleep(10us);
+      }, o);
+      if (r.outcome.status != rt::Status::kPanic || r.outcome.message != concurrent) continue;
+      seen.by_racer += r.outcome.g == 3;
+      seen.by_releaser += r.outcome.g == 1;
+    }
+    return seen;
+  }
+
+  TEST_CASE("an Add that raises the counter from 0 while a waiter waits panics in the adder") {
+    Panics seen = RaceAddWithRelease(/*racer_recovers=*/false);
+    CHECK(seen.by_racer > 0);
+    CHECK(seen.by_releaser == 0);  // the adder's own check comes first
+  }
+
+  TEST_CASE("the Add that releases the waiters panics if the word changed after its own add") {
+    // The racer recovers its own panic, so only the releaser's re-check can
+    // see the change; without it the waiters are released and the racer's
+    // Add is lost.
+    CHECK(RaceAddWithRelease(/*racer_recovers=*/true).by_releaser > 0);
   }
 
   TEST_CASE("waiting on a WaitGroup nobody will finish deadlocks") {
