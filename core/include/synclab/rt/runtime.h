@@ -169,25 +169,27 @@ ObjectId NewObjectId() noexcept;
 GoroutineId NewGoroutineId() noexcept;
 
 // Emits one event on behalf of goroutine g (0: the runtime itself) if this
-// thread's runtime is traced.
+// thread's runtime is traced. `fields` are the event's fields in catalogue
+// order (events.def), integers or enums.
+template <typename... Fields>
 inline void EmitAs(GoroutineId g, EventKind kind, ObjectId obj, const Site& site,
-                   std::int64_t f0 = 0, std::int64_t f1 = 0, std::int64_t f2 = 0,
-                   std::int64_t f3 = 0) noexcept {
+                   Fields... fields) noexcept {
+  static_assert(sizeof...(Fields) <= trace::kMaxFields, "more fields than an event has");
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;
-    c->sink->OnEvent(
-        trace::Event{0, c->runtime->TraceTime(), g, obj, kind, site, {f0, f1, f2, f3}});
+    c->sink->OnEvent(trace::Event{0, c->runtime->TraceTime(), g, obj, kind, site,
+                                  {std::int64_t(fields)...}});
   }
 }
 
 // Emits one event of the current goroutine if this thread's runtime is traced.
-inline void Emit(EventKind kind, ObjectId obj, const Site& site, std::int64_t f0 = 0,
-                 std::int64_t f1 = 0, std::int64_t f2 = 0, std::int64_t f3 = 0) noexcept {
+template <typename... Fields>
+inline void Emit(EventKind kind, ObjectId obj, const Site& site, Fields... fields) noexcept {
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;
-    EmitAs(c->g->id, kind, obj, site, f0, f1, f2, f3);
+    EmitAs(c->g->id, kind, obj, site, fields...);
   }
 }
 
