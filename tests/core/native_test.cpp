@@ -17,10 +17,11 @@ TEST_SUITE("core.native native") {
   TEST_CASE("an ABBA lock order deadlocks and is reported instead of hanging" * doctest::timeout(30)) {
     native::Result r = native::Run([] {
       Mutex a, b;
-      WaitGroup wg;
+      WaitGroup wg, both_hold;  // both_hold: a loaded machine may start G3 late
       wg.Add(2);
-      go([&] { a.Lock(); sleep(5ms); b.Lock(); wg.Done(); });
-      go([&] { b.Lock(); sleep(5ms); a.Lock(); wg.Done(); });
+      both_hold.Add(2);
+      go([&] { a.Lock(); both_hold.Done(); both_hold.Wait(); b.Lock(); wg.Done(); });
+      go([&] { b.Lock(); both_hold.Done(); both_hold.Wait(); a.Lock(); wg.Done(); });
       wg.Wait();
     }, {});
     CHECK(r.outcome.status == rt::Status::kDeadlock);
@@ -45,6 +46,9 @@ TEST_SUITE("core.native native") {
     native::Result r = native::Run([] {
       mu->Lock();
       go([] { mu->Lock(); });
+      // Wait until G2 has registered as a waiter (a loaded machine may start
+      // its thread late), then give it time to park.
+      while (Mutex::Decode(mu->state()).waiters == 0) sleep(1ms);
       sleep(20ms);
     }, {});
     CHECK(r.outcome.status == rt::Status::kLeak);

@@ -67,6 +67,7 @@ TEST_SUITE("core.wait_group native") {
       WaitGroup wg;  // dies when main returns, before the waiter is unwound
       wg.Add(1);
       go([&] { wg.Wait(); });
+      while (wg.waiters() == 0) sleep(1ms);  // G2 may start late on a loaded machine
       sleep(5ms);
     }, {});
     CHECK(r.outcome.status == rt::Status::kLeak);
@@ -79,6 +80,7 @@ TEST_SUITE("core.wait_group sim") {
       WaitGroup wg;
       wg.Add(1);
       go([&] { wg.Wait(); });
+      while (wg.waiters() == 0) sleep(1ms);  // G2 may start late on a loaded machine
       sleep(5ms);
     }, {});
     CHECK(r.outcome.status == rt::Status::kLeak);
