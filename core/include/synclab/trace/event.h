@@ -69,7 +69,7 @@ inline constexpr std::string_view kFieldTypeNames[] = {"int", "bool", "g",     "
                                                        "ns",  "time", "reason"};
 static_assert(std::size(kFieldTypeNames) == std::size_t(FieldType::kCount));
 
-inline constexpr std::size_t kMaxFields = 4;
+inline constexpr std::size_t kMaxFields = 8;
 
 struct FieldInfo {
   std::string_view name;
@@ -105,7 +105,7 @@ constexpr EventInfo MakeEventInfo(std::string_view name, ObjectKind object,
     std::size_t end = spec.find(' ', i);
     if (end == std::string_view::npos) end = spec.size();
     std::string_view word = spec.substr(i, end - i);
-    if (info.field_count == kMaxFields) throw "events.def: more than four fields";
+    if (info.field_count == kMaxFields) throw "events.def: more than kMaxFields fields";
     FieldInfo f{word, FieldType::kInt};
     if (std::size_t colon = word.find(':'); colon != std::string_view::npos) {
       f.name = word.substr(0, colon);
