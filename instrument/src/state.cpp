@@ -80,7 +80,7 @@ std::string State::Apply(const TraceEvent& e) {
   switch (e.kind) {
     case EventKind::kGoCreate: {
       Id child = Id(e.f[0]);
-      if (child == 0 || goroutines_[child - 1].last_seq >= 0) {
+      if (goroutines_[child - 1].last_seq >= 0) {
         return where + "go.create of " + g_label(child) + ", which already exists";
       }
       break;
@@ -104,7 +104,7 @@ std::string State::Apply(const TraceEvent& e) {
     }
     case EventKind::kGoReady: {
       Id target = Id(e.f[0]);
-      if (target == 0 || goroutines_[target - 1].status != GStatus::kBlocked) {
+      if (goroutines_[target - 1].status != GStatus::kBlocked) {
         return where + "go.ready of " + g_label(target) + ", which is not blocked";
       }
       set_status(target, GStatus::kRunnable);
@@ -175,6 +175,7 @@ std::string State::Apply(const TraceEvent& e) {
 }
 
 std::string CheckConsistency(const Trace& trace) {
+  if (std::string err = Validate(trace); !err.empty()) return err;
   State s(trace);
   for (const TraceEvent& e : trace.events) {
     std::string err = s.Apply(e);

@@ -12,6 +12,10 @@ std::string At(std::string_view table, std::size_t i, std::string_view field) {
   return std::string(table) + "[" + to_string(i) + "]." + std::string(field);
 }
 
+// Who may make an event with g 0: only the runtime's timers act on their
+// own, and all they do is ready a goroutine whose sleep is over.
+constexpr bool RuntimeMakes(trace::EventKind k) { return k == trace::EventKind::kGoReady; }
+
 }  // namespace
 
 std::string Validate(const Trace& t) {
@@ -39,6 +43,8 @@ std::string Validate(const Trace& t) {
     if (e.kind >= trace::EventKind::kCount) return At("events", i, "ev") + ": unknown event";
     const trace::EventInfo& info = trace::Info(e.kind);
     if (e.g > ng) return At("events", i, "g") + ": no goroutine " + to_string(e.g);
+    if (e.g == 0 && !RuntimeMakes(e.kind))
+      return At("events", i, "g") + ": 0 (the runtime) cannot make a " + std::string(info.name);
     if (e.obj > no) return At("events", i, "obj") + ": no object " + to_string(e.obj);
     if (e.site > ns) return At("events", i, "site") + ": no site " + to_string(e.site);
     if (info.object != trace::ObjectKind::kGoroutine) {
@@ -52,7 +58,7 @@ std::string Validate(const Trace& t) {
       auto where = [&] { return At("events", i, info.fields[k].name); };  // only on error
       switch (info.fields[k].type) {
         case trace::FieldType::kG:
-          if (v < 0 || std::uint64_t(v) > ng) return where() + ": no goroutine " + to_string(v);
+          if (v <= 0 || std::uint64_t(v) > ng) return where() + ": no goroutine " + to_string(v);
           break;
         case trace::FieldType::kObj:
           if (v < 0 || std::uint64_t(v) > no) return where() + ": no object " + to_string(v);

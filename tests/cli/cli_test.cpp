@@ -222,6 +222,33 @@ TEST_SUITE("cli") {
     CHECK(box.Run("validate garbage.json").code == 1);
   }
 
+  TEST_CASE("validate and replay reject an event with g 0 that needs a goroutine") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation -o t.json").code == 0);
+    const std::string json = box.Read("t.json");
+    for (const char* ev : {"go.start", "go.run", "go.yield", "go.preempt", "go.end", "go.park",
+                           "mutex.lock.slow.spin"}) {
+      CAPTURE(ev);
+      // The first such event, made by the runtime instead of its goroutine.
+      // (The run has no go.preempt: a go.yield, which has no fields either, becomes one.)
+      std::string bad = json;
+      const std::string name = std::string("\"ev\":\"") + ev + "\"";
+      if (std::string_view(ev) == "go.preempt") bad.replace(bad.find("\"ev\":\"go.yield\""), 15, name);
+      const std::size_t at = bad.find(name);
+      REQUIRE(at != std::string::npos);
+      const std::size_t g = bad.rfind("\"g\":", at);
+      bad.replace(g, bad.find(',', g) - g, "\"g\":0");
+      box.Write("bad.json", bad);
+      for (const char* cmd : {"validate", "replay"}) {
+        CAPTURE(cmd);
+        Result r = box.Run(std::string(cmd) + " bad.json");
+        CHECK(r.code == 1);
+        CHECK(r.err.find("bad.json: events[") != std::string::npos);
+        CHECK(r.err.find("].g: 0 (the runtime) cannot make a " + std::string(ev)) != std::string::npos);
+      }
+    }
+  }
+
   TEST_CASE("validate rejects a trace whose events contradict each other") {
     Sandbox box;
     REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);

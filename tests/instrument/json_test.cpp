@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "synclab/instrument/json.h"
+#include "synclab/instrument/state.h"
 
 using namespace synclab;
 using namespace synclab::instrument;
@@ -490,6 +491,39 @@ TEST_SUITE("instrument.json") {
     t = Sample();
     t.schedule[0] = 0;
     CHECK(ReadError(ToJson(t)) == "schedule[0]: no goroutine 0");
+  }
+
+  TEST_CASE("an event with g 0 is rejected unless the runtime makes it") {
+    // One object per kind, so every event finds its kind: id = kind.
+    Trace base;
+    base.meta = {"all", "sim", 0, "rr", 1};
+    base.goroutines = {{1, 0, "main", 0}, {2, 1, "g2", 0}};
+    for (std::size_t k = 1; k < std::size_t(ObjectKind::kCount); k++)
+      base.objects.push_back({Id(k), ObjectKind(k), std::string(trace::kObjectKindNames[k]), 0, 0});
+    for (std::size_t k = 0; k < std::size(trace::kEventInfo); k++) {
+      const trace::EventInfo& info = trace::kEventInfo[k];
+      CAPTURE(info.name);
+      TraceEvent e = Ev(0, 0, Id(info.object), EventKind(k), 0);
+      for (std::size_t i = 0; i < info.field_count; i++)
+        if (info.fields[i].type == trace::FieldType::kG) e.f[i] = 2;
+      Trace t = base;
+      t.events = {e};
+      if (EventKind(k) == EventKind::kGoReady) {
+        CHECK(ReadError(ToJson(t)) == "(read without error)");  // a timer readies a sleeper
+      } else {
+        CHECK(ReadError(ToJson(t)) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));
+        CHECK(CheckConsistency(t) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));
+      }
+    }
+  }
+
+  TEST_CASE("a goroutine field of 0 is rejected") {
+    Trace t = Sample();
+    t.events[0].f[0] = 0;  // go.create's child
+    CHECK(ReadError(ToJson(t)) == "events[0].child: no goroutine 0");
+    t = Sample();
+    t.events[6].f[2] = 0;  // sema.release.wake's waiter
+    CHECK(ReadError(ToJson(t)) == "events[6].waiter: no goroutine 0");
   }
 
   TEST_CASE("an invalid trace is still written and the reader names its problem") {

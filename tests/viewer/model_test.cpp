@@ -133,6 +133,14 @@ TEST_SUITE("viewer.model") {
     CHECK_THROWS_WITH_AS(Build(t), doctest::Contains("events[3].g"), instrument::TraceFormatError);
   }
 
+  TEST_CASE("a trace with g 0 where a goroutine must act is rejected with a message") {
+    instrument::Trace t = Record("mutex/starvation");
+    const std::uint64_t start = FirstOf(t, EventKind::kGoStart);
+    t.events[start].g = 0;
+    const std::string expected = "events[" + std::to_string(start) + "].g: 0 (the runtime) cannot make a go.start";
+    CHECK_THROWS_WITH_AS(Build(t), expected.c_str(), instrument::TraceFormatError);
+  }
+
   TEST_CASE("a goroutine's spans give its status at every step") {
     const Model m = Build(Record("mutex/starvation"));
     for (Id g = 1; g <= m.trace().goroutines.size(); ++g) {

@@ -104,8 +104,10 @@ struct Trace {
 };
 
 // Checks the invariants a reader relies on beyond the JSON shape: ids in
-// range, seq == index, time never going back, fields of known events.
-// Returns the first problem as "events[12].g: no goroutine 9", or "".
+// range, seq == index, time never going back, fields of known events, a
+// goroutine for every event but the runtime's go.ready and in every
+// goroutine field. Returns the first problem as "events[12].g: no goroutine 9",
+// or "".
 std::string Validate(const Trace& trace);
 
 }  // namespace synclab::instrument
