@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/text.h"
@@ -117,12 +118,9 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     if (scenario == nullptr) {
       throw Failure{kExitIo, a.replay + ": unknown scenario \"" + recorded->meta.scenario + "\""};
     }
+    // The reader held meta to the bounds of our own options.
     options.seed = recorded->meta.seed;
-    auto strategy = sim::StrategyByName(recorded->meta.strategy);
-    if (!strategy) {
-      throw Failure{kExitIo, a.replay + ": unknown strategy \"" + recorded->meta.strategy + "\""};
-    }
-    options.strategy = *strategy;
+    options.strategy = *sim::StrategyByName(recorded->meta.strategy);
     options.procs = recorded->meta.procs;
     options.replay = recorded->schedule;
   } else {
@@ -190,6 +188,11 @@ int Validate(const std::string& path) {
   return kExitOk;
 }
 
+template <std::size_t N>
+std::vector<std::string> Names(const std::string_view (&names)[N]) {
+  return {std::begin(names), std::end(names)};
+}
+
 int List() {
   std::size_t width = 0;
   for (const scenarios::Scenario* s : scenarios::All()) width = std::max(width, s->name.size());
@@ -213,11 +216,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("name", run.name, "Scenario, e.g. mutex/starvation");
   run_cmd->add_option("--seed", run.seed, "Sim seed (default 1)");
   run_cmd->add_option("--strategy", run.strategy, "Sim scheduling: random or rr (round robin)")
-      ->check(CLI::IsMember({"random", "rr"}));
+      ->check(CLI::IsMember(Names(sim::kStrategyNames)));
   run_cmd->add_option("--runtime", run.runtime, "sim (deterministic) or native (OS threads)")
-      ->check(CLI::IsMember({"sim", "native"}));
+      ->check(CLI::IsMember(Names(instrument::kRuntimeNames)));
   run_cmd->add_option("--procs", run.procs, "GOMAXPROCS (default: the scenario's, or the CPUs)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(instrument::kMinProcs, instrument::kMaxProcs));
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
   run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
       ->check(CLI::IsMember({"json", "text"}));

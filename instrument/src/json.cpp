@@ -26,6 +26,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "synclab/sim.h"
+
 namespace synclab::instrument {
 namespace {
 
@@ -356,7 +358,13 @@ Value FromDom(const json& j) {
     case json::value_t::string: v.type = Value::kString, v.s = j.get_ref<const std::string&>(); break;
     case json::value_t::array: v.type = Value::kArray; break;
     case json::value_t::object: v.type = Value::kObject; break;
-    default: break;  // null (binary and discarded never come from JSON text)
+    case json::value_t::binary: {  // see ToDom
+      const json::binary_t& literal = j.get_binary();
+      v.type = Value::kBigInteger;
+      v.s = std::string_view(reinterpret_cast<const char*>(literal.data()), literal.size());
+      break;
+    }
+    default: break;  // null (discarded never comes from JSON text)
   }
   return v;
 }
@@ -368,28 +376,41 @@ json ToDom(const Value& v) {
     case Value::kUnsigned: return v.u;
     case Value::kFloat: return v.d;
     case Value::kString: return std::string(v.s);
+    // JSON text never gives a binary value: it holds the literal of an
+    // integer too big for 64 bits, so that its reader can say so.
+    case Value::kBigInteger: return json::binary_t(std::vector<std::uint8_t>(v.s.begin(), v.s.end()));
     default: return nullptr;  // containers are opened by the builder
   }
 }
 
-// An integer that must fit T: anything else is an error, never a wrap.
+// An integer literal for a message, cut short like QuoteShort.
+std::string ShortLiteral(std::string_view literal) {
+  constexpr std::size_t kMax = 40;
+  return literal.size() <= kMax ? std::string(literal) : std::string(literal.substr(0, kMax)) + "...";
+}
+
+// An integer from lo to hi: anything else is an error, never a wrap.
+// "events[1].g: 4294967296 is out of range (0 to 4294967295)" for the
+// bounds of a type, "meta.procs: 300 is out of range 1-256" for others.
 template <class T>
-T ToInt(const Value& v, const Where& where) {
+T ToInt(const Value& v, const Where& where, T lo = std::numeric_limits<T>::min(),
+        T hi = std::numeric_limits<T>::max()) {
   std::string literal;
   switch (v.type) {
     case Value::kUnsigned:
-      if (std::in_range<T>(v.u)) return T(v.u);
+      if (std::in_range<T>(v.u) && T(v.u) >= lo && T(v.u) <= hi) return T(v.u);
       literal = to_string(v.u);
       break;
     case Value::kNegative:
-      if (std::in_range<T>(v.i)) return T(v.i);
+      if (std::in_range<T>(v.i) && T(v.i) >= lo && T(v.i) <= hi) return T(v.i);
       literal = to_string(v.i);
       break;
-    case Value::kBigInteger: literal = std::string(v.s); break;
+    case Value::kBigInteger: literal = ShortLiteral(v.s); break;
     default: Throw(where, "expected an integer, got " + Describe(v));
   }
-  Throw(where, literal + " is out of range (" + to_string(std::numeric_limits<T>::min()) + " to " +
-                   to_string(std::numeric_limits<T>::max()) + ")");
+  if (lo == std::numeric_limits<T>::min() && hi == std::numeric_limits<T>::max())
+    Throw(where, literal + " is out of range (" + to_string(lo) + " to " + to_string(hi) + ")");
+  Throw(where, literal + " is out of range " + to_string(lo) + "-" + to_string(hi));
 }
 
 std::string ToStr(const Value& v, const Where& where) {
@@ -459,13 +480,32 @@ const json& ArrayOf(const json& j, std::string_view name) {
   return j;
 }
 
+// "random or rr", "sim or native".
+template <std::size_t N>
+std::string OneOf(const std::string_view (&names)[N]) {
+  std::string s;
+  for (std::size_t i = 0; i < N; ++i) s.append(i == 0 ? "" : i + 1 == N ? " or " : ", ").append(names[i]);
+  return s;
+}
+
+// Held to what the command line accepts, so whatever reads a trace can run
+// it again as it says (`run --replay`).
 void ReadMeta(const json& j, Meta& m) {
   Record r(j, "meta", Where::kNoIndex, {"scenario", "runtime", "seed", "strategy", "procs"});
   m.scenario = r.Str("scenario");
   m.runtime = r.Str("runtime");
+  if (std::find(std::begin(kRuntimeNames), std::end(kRuntimeNames), m.runtime) == std::end(kRuntimeNames))
+    Throw(r.At("runtime"), "unknown runtime " + QuoteShort(m.runtime) + " (" + OneOf(kRuntimeNames) + ")");
+  const bool sim = m.runtime == "sim";
   m.seed = r.Int<std::uint64_t>("seed", 0);  // sim only
-  m.strategy = r.Str("strategy", "");        // sim only
-  m.procs = r.Int<int>("procs");
+  if (sim && !r.Find("strategy"))
+    Throw(r.At("strategy"), "missing (a sim trace names its strategy: " + OneOf(sim::kStrategyNames) + ")");
+  m.strategy = r.Str("strategy", "");  // sim only
+  if (sim && !sim::StrategyByName(m.strategy))
+    Throw(r.At("strategy"), "unknown strategy " + QuoteShort(m.strategy) + " (" + OneOf(sim::kStrategyNames) + ")");
+  if (!sim && !m.strategy.empty())
+    Throw(r.At("strategy"), QuoteShort(m.strategy) + " in a native trace (only sim runs have a strategy)");
+  m.procs = ToInt<int>(r.Get("procs"), r.At("procs"), kMinProcs, kMaxProcs);
 }
 
 void ReadSites(const json& j, std::vector<SiteInfo>& out) {
@@ -798,12 +838,20 @@ class Reader final : public nlohmann::json_sax<json> {
     dom_ = json();
   }
 
-  static void CheckVersion(const json& v) {
-    if (!v.is_number_integer())
-      throw TraceFormatError("version: expected an integer, got " + Describe(FromDom(v)));
-    if (v != kTraceVersion)
-      throw TraceFormatError("version: unsupported version " + v.dump() + " (this synclab reads version " +
-                             to_string(kTraceVersion) + ")");
+  static void CheckVersion(const json& j) {
+    const Value v = FromDom(j);
+    std::string version;
+    switch (v.type) {
+      case Value::kUnsigned:
+        if (v.u == kTraceVersion) return;
+        version = to_string(v.u);
+        break;
+      case Value::kNegative: version = to_string(v.i); break;
+      case Value::kBigInteger: version = ShortLiteral(v.s); break;
+      default: throw TraceFormatError("version: expected an integer, got " + Describe(v));
+    }
+    throw TraceFormatError("version: unsupported version " + version + " (this synclab reads version " +
+                           to_string(kTraceVersion) + ")");
   }
 
   void SyntaxError(std::size_t at, const std::string& why) {
@@ -852,10 +900,7 @@ class Reader final : public nlohmann::json_sax<json> {
     dom_keys_.back() = k;
     if (dom_stack_.back()->contains(k)) Throw({DomPath()}, "duplicate key");
   }
-  void DomAdd(const Value& v) {
-    if (v.type == Value::kBigInteger) Throw({DomPath()}, std::string(v.s) + " is out of range");
-    DomSlot() = ToDom(v);
-  }
+  void DomAdd(const Value& v) { DomSlot() = ToDom(v); }
 
   // --- events: streamed, one TraceEvent at a time.
 

@@ -75,6 +75,8 @@ std::string Validate(const Trace& t) {
     for (std::size_t k = info.field_count; k < trace::kMaxFields; k++)
       if (e.f[k] != 0) return At("events", i, "f") + ": value in an unused field";
   }
+  if (t.meta.runtime == "native" && !t.schedule.empty())
+    return "schedule: a native trace has no schedule, got " + to_string(t.schedule.size()) + " decisions";
   for (std::size_t i = 0; i < t.schedule.size(); i++) {
     if (t.schedule[i] == 0 || t.schedule[i] > ng) return "schedule[" + to_string(i) + "]: no goroutine " + to_string(t.schedule[i]);
   }

@@ -1,4 +1,5 @@
 // registry.cpp: the list of built-in scenarios and how they run.
+#include <algorithm>
 #include <thread>
 
 #include "synclab/instrument/recorder.h"
@@ -55,7 +56,10 @@ instrument::Trace Run(const Scenario& s, const RunOptions& o) {
     return recorder.Finish(std::move(meta), r.outcome, r.schedule);
   }
   native::Options no;
-  no.procs = o.procs > 0 ? o.procs : int(std::max(1u, std::thread::hardware_concurrency()));
+  // The CPUs, within what a trace may say (a reader rejects more).
+  no.procs = o.procs > 0 ? o.procs
+                         : std::clamp(int(std::thread::hardware_concurrency()), instrument::kMinProcs,
+                                      instrument::kMaxProcs);
   no.sink = &recorder;
   native::Result r = native::Run(main, no);
   meta.runtime = "native";

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -167,6 +168,26 @@ TEST_SUITE("cli") {
     CHECK(r.code == 1);
     CHECK(r.err.find("bad.json") != std::string::npos);
     CHECK((r.err.find("replay") != std::string::npos));
+  }
+
+  TEST_CASE("run --replay of a trace whose meta is out of bounds fails with the field and value") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    const std::string json = box.Read("rec.json");
+    for (const auto& [from, to, message] :
+         {std::tuple{"\"procs\":2", "\"procs\":2147483647", "meta.procs: 2147483647 is out of range 1-256"},
+          std::tuple{"\"procs\":2", "\"procs\":100000", "meta.procs: 100000 is out of range 1-256"},
+          std::tuple{"\"runtime\":\"sim\"", "\"runtime\":\"jvm\"", "meta.runtime: unknown runtime \"jvm\""},
+          std::tuple{"\"strategy\":\"random\"", "\"strategy\":\"lifo\"", "meta.strategy: unknown strategy \"lifo\""}}) {
+      CAPTURE(to);
+      std::string bad = json;
+      bad.replace(bad.find(from), std::string(from).size(), to);
+      box.Write("bad.json", bad);
+      Result r = box.Run("run --replay bad.json -o out.json");
+      CHECK(r.code == 1);
+      CHECK(r.err.find(std::string("synclab: bad.json: ") + message) != std::string::npos);
+      CHECK_FALSE(fs::exists(box.Path("out.json")));
+    }
   }
 
   TEST_CASE("a native trace cannot be replayed") {

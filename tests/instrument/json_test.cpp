@@ -148,7 +148,7 @@ TEST_SUITE("instrument.json") {
   TEST_CASE("extreme values read back equal") {
     Trace t = Sample();
     t.meta.seed = std::numeric_limits<std::uint64_t>::max();
-    t.meta.procs = std::numeric_limits<int>::min();
+    t.meta.procs = kMaxProcs;
     t.sites[0].line = t.sites[0].column = std::numeric_limits<std::uint32_t>::max();
     t.events.back().t = std::numeric_limits<std::int64_t>::max();
     t.events[2].f[0] = std::numeric_limits<std::int64_t>::min();
@@ -160,7 +160,9 @@ TEST_SUITE("instrument.json") {
   }
 
   TEST_CASE("an empty trace reads back equal") {
-    CHECK(ReadJson(ToJson(Trace{})) == Trace{});
+    Trace t;
+    t.meta = {"", "sim", 0, "rr", 1};
+    CHECK(ReadJson(ToJson(t)) == t);
   }
 
   TEST_CASE("the same trace is written as the same bytes") {
@@ -210,6 +212,7 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("the schedule is written 32 ids to a line") {
     Trace t;
+    t.meta = {"", "sim", 0, "rr", 1};
     t.goroutines = {{1, 0, "main", 0}};
     t.schedule.assign(33, 1);
     const std::string text = ToJson(t);
@@ -243,11 +246,43 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadJson(ToJson(t)) == t);
   }
 
-  TEST_CASE("a sim meta without seed or strategy reads as 0 and empty") {
-    const Trace t = ReadJson(SampleWith(",\"seed\":1,\"strategy\":\"random\"", ""));
+  TEST_CASE("a sim meta without a seed reads as seed 0") {
+    const Trace t = ReadJson(SampleWith(",\"seed\":1", ""));
     CHECK(t.meta.seed == 0);
-    CHECK(t.meta.strategy == "");
+    CHECK(t.meta.strategy == "random");
     CHECK(t.meta.procs == 2);
+  }
+
+  TEST_CASE("meta is held to the bounds the command line takes") {
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":2147483647")) == "meta.procs: 2147483647 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":100000")) == "meta.procs: 100000 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":257")) == "meta.procs: 257 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":0")) == "meta.procs: 0 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":-1")) == "meta.procs: -1 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":99999999999999999999")) ==
+          "meta.procs: 99999999999999999999 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":\"2\"")) == "meta.procs: expected an integer, got a string");
+    CHECK(ReadJson(SampleWith("\"procs\":2", "\"procs\":256")).meta.procs == 256);
+    CHECK(ReadJson(SampleWith("\"procs\":2", "\"procs\":1")).meta.procs == 1);
+
+    CHECK(ReadError(SampleWith("\"runtime\":\"sim\"", "\"runtime\":\"jvm\"")) ==
+          "meta.runtime: unknown runtime \"jvm\" (sim or native)");
+    CHECK(ReadError(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"fifo\"")) ==
+          "meta.strategy: unknown strategy \"fifo\" (random or rr)");
+    CHECK(ReadError(SampleWith(",\"strategy\":\"random\"", "")) ==
+          "meta.strategy: missing (a sim trace names its strategy: random or rr)");
+    CHECK(ReadJson(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"rr\"")).meta.strategy == "rr");
+  }
+
+  TEST_CASE("a native trace has neither a strategy nor a schedule") {
+    Trace t = Sample();
+    t.meta = {"mutex/starvation", "native", 0, "", 8};
+    t.schedule.clear();
+    const std::string text = ToJson(t);
+    CHECK(ReadError(Replace(text, "\"procs\":8", "\"strategy\":\"rr\",\"procs\":8")) ==
+          "meta.strategy: \"rr\" in a native trace (only sim runs have a strategy)");
+    CHECK(ReadError(Replace(text, "\"schedule\": []", "\"schedule\": [1,2,1]")) ==
+          "schedule: a native trace has no schedule, got 3 decisions");
   }
 
   TEST_CASE("strings are escaped and invalid UTF-8 is written as U+FFFD") {
@@ -432,10 +467,8 @@ TEST_SUITE("instrument.json") {
           "events[7].t: 9223372036854775808 is out of range (-9223372036854775808 to 9223372036854775807)");
     CHECK(ReadError(Replace(text, "\"t\":1040", "\"t\":99999999999999999999")) ==
           "events[7].t: 99999999999999999999 is out of range (-9223372036854775808 to 9223372036854775807)");
-    CHECK(ReadError(Replace(text, "\"procs\":2", "\"procs\":2147483648")) ==
-          "meta.procs: 2147483648 is out of range (-2147483648 to 2147483647)");
     CHECK(ReadError(Replace(text, "\"seed\":1", "\"seed\":18446744073709551616")) ==
-          "meta.seed: 18446744073709551616 is out of range");
+          "meta.seed: 18446744073709551616 is out of range (0 to 18446744073709551615)");
     CHECK(ReadError(Replace(text, "\"schedule\": [\n    1,2,", "\"schedule\": [\n    1,-1,")) ==
           "schedule[1]: -1 is out of range (0 to 4294967295)");
   }

@@ -20,6 +20,12 @@ namespace synclab::instrument {
 inline constexpr int kTraceVersion = 1;
 inline constexpr std::string_view kTraceFormat = "synclab-trace";
 
+// How a run can be made: what the command line accepts, and what a reader
+// accepts in a trace's meta. (The sim's strategies are sim::kStrategyNames.)
+inline constexpr int kMinProcs = 1;
+inline constexpr int kMaxProcs = 256;
+inline constexpr std::string_view kRuntimeNames[] = {"sim", "native"};
+
 using Id = std::uint32_t;  // a dense trace id; 0 = none
 
 struct SiteInfo {
