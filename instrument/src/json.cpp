@@ -70,9 +70,14 @@ std::string Quote(std::string_view s) {
 
 // For messages: input text is quoted, and cut short so a huge key or value
 // cannot make a huge message.
+constexpr std::size_t kMaxQuoted = 40;
 std::string QuoteShort(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  return s.size() <= kMax ? Quote(s) : Quote(s.substr(0, kMax)) + "...";
+  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
+}
+// The same for a number's literal, which needs no quotes.
+std::string ShortLiteral(std::string_view literal) {
+  return literal.size() <= kMaxQuoted ? std::string(literal)
+                                      : std::string(literal.substr(0, kMaxQuoted)) + "...";
 }
 
 bool IsIdentifier(std::string_view s) {
@@ -83,9 +88,9 @@ bool IsIdentifier(std::string_view s) {
 }
 
 // One step of a path: ".name", or ["odd key"] when the key from the input
-// is not a plain name. A path's first step has no dot.
+// is not a short plain name. A path's first step has no dot.
 std::string PathKey(std::string_view key, bool first = false) {
-  if (IsIdentifier(key)) return first ? std::string(key) : "." + std::string(key);
+  if (IsIdentifier(key) && key.size() <= kMaxQuoted) return first ? std::string(key) : "." + std::string(key);
   return "[" + QuoteShort(key) + "]";
 }
 
@@ -383,12 +388,6 @@ json ToDom(const Value& v) {
   }
 }
 
-// An integer literal for a message, cut short like QuoteShort.
-std::string ShortLiteral(std::string_view literal) {
-  constexpr std::size_t kMax = 40;
-  return literal.size() <= kMax ? std::string(literal) : std::string(literal.substr(0, kMax)) + "...";
-}
-
 // An integer from lo to hi: anything else is an error, never a wrap.
 // "events[1].g: 4294967296 is out of range (0 to 4294967295)" for the
 // bounds of a type, "meta.procs: 300 is out of range 1-256" for others.
@@ -594,6 +593,8 @@ std::string LineColumn(std::string_view text, std::size_t position) {
 // column 8: syntax error while parsing value - invalid literal; last read:
 // '1}x'; expected end of input". Keep the part after " - " without the
 // token read (it can be long or binary): "invalid literal; expected end of input".
+// A number too big for a double is "number overflow parsing '<token>'":
+// that token is cut short.
 std::string SyntaxGist(std::string what, const std::string& last_token) {
   if (std::size_t dash = what.find(" - "); dash != std::string::npos)
     what.erase(0, dash + 3);
@@ -602,6 +603,8 @@ std::string SyntaxGist(std::string what, const std::string& last_token) {
   const std::string last_read = "; last read: '" + last_token + "'";
   if (std::size_t pos = what.find(last_read); pos != std::string::npos)
     what.erase(pos, last_read.size());
+  if (std::size_t pos = what.find(last_token); !last_token.empty() && pos != std::string::npos)
+    what.replace(pos, last_token.size(), ShortLiteral(last_token));
   return what;
 }
 
@@ -679,6 +682,7 @@ class Reader final : public nlohmann::json_sax<json> {
   bool end_array() override { return Close(); }
 
   bool key(std::string& k) override {
+    just_ended_ = Section::kCount;
     Guard([&] {
       if (depth_ == 1)
         TopKey(k);
@@ -692,6 +696,10 @@ class Reader final : public nlohmann::json_sax<json> {
 
   bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception& ex) override {
+    // A value that ends right where the syntax goes wrong may be the start of
+    // a longer token (`"version": 01` reads as 0, then 1): it does not count.
+    if (just_ended_ == Section::kVersion) version_.reset();
+    if (just_ended_ == Section::kFormat) format_.reset();
     const std::size_t at = position == 0 ? 0 : position - 1;
     if (at < text_.size() && text_[at] == '\0')
       SyntaxError(at, "unexpected NUL byte");  // nlohmann takes it for the end of input
@@ -743,6 +751,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Scalar(const Value& v) {
+    just_ended_ = Section::kCount;
     if (depth_ == 0) return NotATrace(v.type);
     Guard([&] {
       switch (mode_) {
@@ -758,6 +767,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Open(Value::Type type) {
+    just_ended_ = Section::kCount;
     if (depth_ == 0) {
       if (type != Value::kObject) return NotATrace(type);
       depth_ = 1;
@@ -784,6 +794,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Close() {
+    just_ended_ = Section::kCount;
     --depth_;
     Guard([&] {
       if (mode_ == Mode::kDom) DomClose();
@@ -822,6 +833,7 @@ class Reader final : public nlohmann::json_sax<json> {
 
   // The value under a top-level key is complete.
   void EndSection() {
+    just_ended_ = section_;
     const Mode mode = mode_;
     mode_ = Mode::kTop;
     if (mode != Mode::kDom) return;
@@ -1033,6 +1045,7 @@ class Reader final : public nlohmann::json_sax<json> {
   std::string error_;  // the first content problem
   std::string syntax_;
   std::optional<json> format_, version_;
+  Section just_ended_ = Section::kCount;  // the section the latest callback completed
 
   json dom_;
   std::vector<json*> dom_stack_;        // open containers, outermost first

@@ -574,6 +574,81 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadError(text) == "objects[0].kind: expected a string, got an integer");
   }
 
+  TEST_CASE("a message quotes at most a short prefix of a bad key or value") {
+    const std::string text = ToJson(Sample());
+    // (Beyond about 309 digits nlohmann cannot even make a double of a number:
+    // that is a syntax error, below.)
+    const std::string key(10'000'000, 'k'), odd = "a b" + key, digits(300, '9');
+    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 1, ";
+    const std::string park = "\"ev\":\"mutex.lock.slow.park\",\"site\":3,";
+    const std::string prefix40 = key.substr(0, 40);
+    for (const auto& [bad, message] : {
+             std::pair{Replace(text, "\"version\": 1,", "\"version\": 1, \"" + key + "\": 1,"),
+                       "[\"" + prefix40 + "\"...]: unknown key"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":2,\"" + key + "\":1"),
+                       "meta[\"" + prefix40 + "\"...]: unknown key"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":2,\"" + odd + "\":1"),
+                       "meta[\"a b" + key.substr(0, 37) + "\"...]: unknown key"},
+             std::pair{Replace(text, park, park + "\"" + key + "\":1,"),
+                       "events[3][\"" + prefix40 + "\"...]: unknown field for mutex.lock.slow.park"},
+             std::pair{Replace(text, "\"t\":1040", "\"t\":" + digits),
+                       "events[7].t: " + digits.substr(0, 40) + "... is out of range (-9223372036854775808 to 9223372036854775807)"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":" + digits),
+                       "meta.procs: " + digits.substr(0, 40) + "... is out of range 1-256"},
+             std::pair{Replace(text, "\"version\": 1", "\"version\": " + digits),
+                       "version: unsupported version " + digits.substr(0, 40) + "... (this synclab reads version 1)"},
+             std::pair{Replace(text, "\"ev\":\"mutex.lock.slow.park\"", "\"ev\":\"" + key + "\""),
+                       "events[3].ev: unknown event \"" + prefix40 + "\"..."},
+             std::pair{head + "\"" + key + "\": " + std::string(1'000'000, '['), "[\"" + prefix40 + "\"...]: unknown key"},
+         }) {
+      const std::string got = ReadError(bad);
+      CHECK(got.size() < 200);
+      CHECK(got == message);
+    }
+    const std::string huge(10'000'000, '9');
+    const std::string got = ReadError(Replace(text, "\"t\":1040", "\"t\":" + huge));
+    CHECK(got.size() < 200);
+    CHECK(got.find(": number overflow parsing '" + huge.substr(0, 40) + "...'") != std::string::npos);
+  }
+
+  TEST_CASE("a version with a leading zero is a syntax error and not version 0") {
+    const std::string text = ToJson(Sample());
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 01")) ==
+          "line 3 column 15: unexpected number literal; expected '}'");
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 07")) ==
+          "line 3 column 15: unexpected number literal; expected '}'");
+    // Cut right after it, a version may be the start of a longer number.
+    CHECK(ReadError(text.substr(0, text.find("\"version\": 1") + 12)) ==
+          "line 3 column 15: unexpected end of input; expected '}'");
+    // Followed by anything valid, it is the version.
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 7 ")) ==
+          "version: unsupported version 7 (this synclab reads version 1)");
+  }
+
+  TEST_CASE("problems Validate finds in a trace in memory name the value") {
+    Trace t = Sample();
+    t.objects[0].kind = ObjectKind::kGoroutine;
+    CHECK(Validate(t) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
+    CHECK(ReadError(ToJson(t)) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
+    t.objects[0].kind = ObjectKind(200);
+    CHECK(Validate(t) == "objects[0].kind: 200 is not an object kind (sema, mutex, waitgroup or var)");
+    t = Sample();
+    t.events[3].f[2] = 5;
+    CHECK(Validate(t) == "events[3].lifo: 5 is not a bool");
+    t = Sample();
+    t.events[4].f[0] = 99;
+    CHECK(Validate(t) == "events[4].reason: 99 is not a wait reason");
+    t = Sample();
+    t.events[5].kind = EventKind(9999);
+    CHECK(Validate(t) == "events[5].ev: 9999 is not an event");
+    t = Sample();
+    t.outcome.status = rt::Status(77);
+    CHECK(Validate(t) == "outcome.status: 77 is not a status");
+    t = Sample();
+    t.outcome.blocked[0].reason = WaitReason(66);
+    CHECK(Validate(t) == "outcome.blocked[0].reason: 66 is not a wait reason");
+  }
+
   TEST_CASE("deep nesting is rejected without exhausting the stack") {
     const std::string deep(1'000'000, '[');
     const std::string head = "{\"format\": \"synclab-trace\", \"version\": 1, ";
