@@ -12,7 +12,9 @@
 // trace files.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -56,26 +58,35 @@ Trace Load(const std::string& path) {
   }
 }
 
+// ": No space left on device", or "" when errno says nothing.
+std::string Reason(int err) { return err != 0 ? std::string(": ") + std::strerror(err) : ""; }
+
+// What a command printed must have reached stdout: a full disk is an I/O
+// error, not a success. (The stream keeps no errno to say why.)
+void FlushStdout(const std::string& what = "to stdout") {
+  if (!std::cout.flush()) throw Failure{kExitIo, "cannot write " + what};
+}
+
 void WriteTrace(const Trace& t, const std::string& format, const std::string& out_path) {
+  const bool to_stdout = out_path.empty() || out_path == "-";
+  if (format == "text") {
+    if (to_stdout) {
+      instrument::WriteText(t, std::cout);
+      return FlushStdout();
+    }
+    // In place: a text replay is for reading, not for reading back.
+    errno = 0;
+    std::ofstream out(out_path);
+    if (out) instrument::WriteText(t, out);
+    if (!out.flush()) throw Failure{kExitIo, "cannot write " + out_path + Reason(errno)};
+    return;
+  }
+  if (to_stdout) {
+    instrument::WriteJson(t, std::cout);
+    return FlushStdout("the trace to stdout");
+  }
   try {
-    if (format == "text") {
-      if (out_path.empty() || out_path == "-") {
-        instrument::WriteText(t, std::cout);
-        if (!std::cout.flush()) throw instrument::TraceIoError("cannot write to stdout");
-        return;
-      }
-      std::ofstream out(out_path);
-      if (!out) throw instrument::TraceIoError("cannot write " + out_path);
-      instrument::WriteText(t, out);
-      if (!out.flush()) throw instrument::TraceIoError("cannot write " + out_path);
-      return;
-    }
-    if (out_path.empty() || out_path == "-") {
-      instrument::WriteJson(t, std::cout);
-      if (!std::cout.flush()) throw instrument::TraceIoError("cannot write the trace to stdout");
-    } else {
-      instrument::WriteJsonFile(t, out_path);
-    }
+    instrument::WriteJsonFile(t, out_path);
   } catch (const instrument::TraceIoError& e) {
     throw Failure{kExitIo, e.what()};
   }
@@ -251,12 +262,15 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (app.got_subcommand("list")) return List();
-    if (run_cmd->parsed()) return Run(run, *run_cmd);
+    int code = kExitUsage;
+    if (app.got_subcommand("list")) code = List();
+    if (run_cmd->parsed()) code = Run(run, *run_cmd);
     if (replay_cmd->parsed()) {
-      return Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
+      code = Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
     }
-    if (validate_cmd->parsed()) return Validate(validate_file);
+    if (validate_cmd->parsed()) code = Validate(validate_file);
+    FlushStdout();
+    return code;
   } catch (const Failure& f) {
     return Fail(f.code, f.message);
   } catch (const instrument::TraceFormatError& e) {

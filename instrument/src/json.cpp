@@ -1106,7 +1106,13 @@ std::string ToJson(const Trace& trace) {
 }
 
 void WriteJsonFile(const Trace& trace, const std::string& path) {
-  const std::string tmp = path + ".tmp";
+  // Only a regular file (or none yet) is replaced, through a temporary and a
+  // rename, so that a reader never sees half a trace. Anything else (a
+  // device, a FIFO, a symlink) is written in place: a rename would put a
+  // plain file where it was.
+  struct stat st;
+  const bool replace = ::lstat(path.c_str(), &st) == 0 ? S_ISREG(st.st_mode) : errno == ENOENT;
+  const std::string tmp = replace ? path + ".tmp" : path;
   errno = 0;
   File f(std::fopen(tmp.c_str(), "wb"));
   if (!f) ThrowIo("cannot write", path, errno);
@@ -1120,14 +1126,14 @@ void WriteJsonFile(const Trace& trace, const std::string& path) {
     WriteTrace(trace, o);
   } catch (...) {
     f.reset();
-    std::remove(tmp.c_str());
+    if (replace) std::remove(tmp.c_str());
     throw;
   }
   bool ok = o.Flush();
   if (std::fclose(f.release()) != 0 && ok) ok = false, err = errno;
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
+  if (ok && replace && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
   if (!ok) {
-    std::remove(tmp.c_str());
+    if (replace) std::remove(tmp.c_str());
     ThrowIo("cannot write", path, err);
   }
 }

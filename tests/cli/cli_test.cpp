@@ -36,12 +36,16 @@ class Sandbox {
   }
   ~Sandbox() { fs::remove_all(dir_); }
 
-  // Runs `synclab <args>` with optional stdin text, in the sandbox.
-  Result Run(const std::string& args, const std::string& input = "") const {
+  // Runs `synclab <args>` with optional stdin text, in the sandbox; its
+  // standard output goes to a file read back, or to stdout_to.
+  Result Run(const std::string& args, const std::string& input = "",
+             const std::string& stdout_to = "") const {
     fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
     std::ofstream(in) << input;
+    std::ofstream{out};  // empty, whatever an earlier run left
     std::string cmd = "cd '" + dir_.string() + "' && '" SYNCLAB_CLI "' " + args + " <'" +
-                      in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
+                      in.string() + "' >'" + (stdout_to.empty() ? out.string() : stdout_to) +
+                      "' 2>'" + err.string() + "'";
     int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -132,6 +136,35 @@ TEST_SUITE("cli") {
     Result v = box.Run("validate missing.json");
     CHECK(v.code == 1);
     CHECK(v.err.find("missing.json") != std::string::npos);
+  }
+
+  TEST_CASE("output to a device is written in place and a failed write exits 1 with the reason") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/full") || !fs::is_character_file("/dev/null")) return;
+    for (const char* format : {"json", "text"}) {
+      CAPTURE(format);
+      Result full = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/full");
+      CHECK(full.code == 1);
+      CHECK(full.err == "synclab: cannot write /dev/full: No space left on device\n");
+      CHECK(fs::is_character_file("/dev/full"));
+      Result null = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/null");
+      CHECK(null.code == 0);
+      CHECK(fs::is_character_file("/dev/null"));
+    }
+  }
+
+  TEST_CASE("every command exits 1 with a message when stdout cannot be written") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/full")) return;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    for (const char* args : {"list", "validate t.json", "replay t.json", "replay t.json -i",
+                             "run mutex/trylock", "run mutex/trylock --format text"}) {
+      CAPTURE(args);
+      Result r = box.Run(args, "\n\n\n", "/dev/full");
+      CHECK(r.code == 1);
+      CHECK(r.err.find("synclab: cannot write ") != std::string::npos);
+      CHECK(r.err.find(" stdout\n") != std::string::npos);
+    }
   }
 
   TEST_CASE("the same seed gives the same bytes and another seed another trace") {

@@ -13,6 +13,8 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "synclab/instrument/json.h"
@@ -713,6 +715,39 @@ TEST_SUITE("instrument.json") {
                          TraceIoError);
     CHECK_FALSE(std::filesystem::exists(target + ".tmp"));
     CHECK(std::filesystem::is_directory(target));
+  }
+
+  TEST_CASE("a FIFO is written in place and not replaced by a file") {
+    TempDir dir;
+    const std::string fifo = dir / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so the writer does not wait
+    REQUIRE(reader >= 0);
+    WriteJsonFile(Sample(), fifo);  // a small trace: it fits in the pipe
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(reader, buf, sizeof buf)) > 0;) got.append(buf, std::size_t(n));
+    ::close(reader);
+    CHECK(std::filesystem::is_fifo(std::filesystem::symlink_status(fifo)));
+    CHECK(got == ToJson(Sample()));
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path), {}) == 1);
+  }
+
+  TEST_CASE("a symlink is written through and stays a symlink") {
+    TempDir dir;
+    WriteText(dir / "target.json", "old");
+    std::filesystem::create_symlink("target.json", dir / "link.json");
+    WriteJsonFile(Sample(), dir / "link.json");
+    CHECK(std::filesystem::is_symlink(dir / "link.json"));
+    CHECK(ReadText(dir / "target.json") == ToJson(Sample()));
+  }
+
+  TEST_CASE("a write to a full device fails with the reason and leaves the device alone") {
+    if (!std::filesystem::is_character_file("/dev/full")) return;  // not on this system
+    CHECK_THROWS_WITH_AS(WriteJsonFile(Sample(), "/dev/full"), "cannot write /dev/full: No space left on device",
+                         TraceIoError);
+    CHECK(std::filesystem::is_character_file("/dev/full"));
+    CHECK_FALSE(std::filesystem::exists("/dev/full.tmp"));
   }
 
   TEST_CASE("a trace is read from stdin for the path -") {
