@@ -12,6 +12,7 @@
 // trace files.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -98,6 +99,30 @@ int OutcomeStatus(const Trace& t) {
   return kExitOutcome;
 }
 
+// A number option, in decimal digits only, from lo to hi. (CLI11 alone wraps
+// -1 to 2^64-1, clamps what is too big, reads "" as 0 and 010 as octal.)
+template <class T>
+CLI::Option* AddNumber(CLI::App* cmd, const std::string& name, T& out, std::uint64_t lo,
+                       std::uint64_t hi, const std::string& help) {
+  auto parse = [&out, name, lo, hi](const std::string& text) {
+    const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      throw CLI::ValidationError(name, instrument::QuoteShort(text) + " is not a decimal number from " +
+                                           std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    std::uint64_t v = 0;
+    const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (err != std::errc() || v < lo || v > hi) {
+      const std::string shown = text.size() <= 40 ? text : text.substr(0, 40) + "...";
+      throw CLI::ValidationError(name, shown + " is out of range " + std::to_string(lo) + "-" +
+                                           std::to_string(hi));
+    }
+    out = T(v);
+  };
+  return cmd->add_option_function<std::string>(name, parse, help)->type_name("N");
+}
+
 struct RunArgs {
   std::string name;
   std::uint64_t seed = 1;
@@ -169,9 +194,11 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
 
 int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint64_t> to,
            bool interactive) {
+  if (to && *to < from) {
+    throw Failure{kExitUsage, "replay: --to " + std::to_string(*to) + " is before --from " + std::to_string(from)};
+  }
   Trace t = Load(path);
   instrument::TextRange range{from, to.value_or(std::numeric_limits<std::uint64_t>::max())};
-  if (to && *to < from) throw Failure{kExitUsage, "--to must not be before --from"};
   if (!interactive) {
     instrument::WriteText(t, std::cout, range);
     return kExitOk;
@@ -204,6 +231,27 @@ std::vector<std::string> Names(const std::string_view (&names)[N]) {
   return {std::begin(names), std::end(names)};
 }
 
+// A command line CLI11 rejected: what was wrong, and where to read more.
+// (CLI11 says only "A subcommand is required" of an unknown command or option.)
+int Usage(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::string message = e.what(), help = "synclab";
+  if (const std::vector<CLI::App*> parsed = app.get_subcommands(); !parsed.empty()) {
+    help += " " + parsed.back()->get_name();
+  } else {
+    std::string names;
+    for (const CLI::App* c : app.get_subcommands(nullptr)) names += (names.empty() ? "" : ", ") + c->get_name();
+    if (argc < 2) {
+      message = "give a command: " + names;
+    } else if (argv[1][0] == '-') {
+      message = "unknown option " + instrument::QuoteShort(argv[1]);
+    } else {
+      message = "unknown command " + instrument::QuoteShort(argv[1]) + " (commands: " + names + ")";
+    }
+  }
+  std::cerr << "synclab: " << message << "\n(run `" << help << " --help` for usage)\n";
+  return kExitUsage;
+}
+
 int List() {
   std::size_t width = 0;
   for (const scenarios::Scenario* s : scenarios::All()) width = std::max(width, s->name.size());
@@ -225,13 +273,14 @@ int main(int argc, char** argv) {
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its trace");
   run_cmd->add_option("name", run.name, "Scenario, e.g. mutex/starvation");
-  run_cmd->add_option("--seed", run.seed, "Sim seed (default 1)");
+  AddNumber(run_cmd, "--seed", run.seed, 0, std::numeric_limits<std::uint64_t>::max(),
+            "Sim seed (default 1)");
   run_cmd->add_option("--strategy", run.strategy, "Sim scheduling: random or rr (round robin)")
       ->check(CLI::IsMember(Names(sim::kStrategyNames)));
   run_cmd->add_option("--runtime", run.runtime, "sim (deterministic) or native (OS threads)")
       ->check(CLI::IsMember(Names(instrument::kRuntimeNames)));
-  run_cmd->add_option("--procs", run.procs, "GOMAXPROCS (default: the scenario's, or the CPUs)")
-      ->check(CLI::Range(instrument::kMinProcs, instrument::kMaxProcs));
+  AddNumber(run_cmd, "--procs", run.procs, instrument::kMinProcs, instrument::kMaxProcs,
+            "GOMAXPROCS, 1 to 256 (default: the scenario's, or the CPUs)");
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
   run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
       ->check(CLI::IsMember({"json", "text"}));
@@ -242,8 +291,9 @@ int main(int argc, char** argv) {
   bool interactive = false;
   CLI::App* replay_cmd = app.add_subcommand("replay", "Step through a trace in the terminal");
   replay_cmd->add_option("file", replay_file, "Trace file (- for stdin)")->required();
-  replay_cmd->add_option("--from", from, "First event to show");
-  CLI::Option* to_opt = replay_cmd->add_option("--to", to, "Last event to show");
+  const std::uint64_t last = std::numeric_limits<std::uint64_t>::max();
+  AddNumber(replay_cmd, "--from", from, 0, last, "First event to show");
+  CLI::Option* to_opt = AddNumber(replay_cmd, "--to", to, 0, last, "Last event to show");
   replay_cmd->add_flag("-i,--interactive", interactive, "Step on Enter");
 
   std::string validate_file;
@@ -257,8 +307,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "synclab: " << e.what() << "\n(run `synclab --help` for usage)\n";
-    return kExitUsage;
+    return Usage(app, e, argc, argv);
   }
 
   try {

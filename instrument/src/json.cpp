@@ -68,12 +68,8 @@ std::string Quote(std::string_view s) {
   return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// For messages: input text is quoted, and cut short so a huge key or value
-// cannot make a huge message.
-constexpr std::size_t kMaxQuoted = 40;
-std::string QuoteShort(std::string_view s) {
-  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
-}
+constexpr std::size_t kMaxQuoted = 40;  // bytes of input a message quotes
+
 // The same for a number's literal, which needs no quotes.
 std::string ShortLiteral(std::string_view literal) {
   return literal.size() <= kMaxQuoted ? std::string(literal)
@@ -113,6 +109,14 @@ struct Where {
 [[noreturn]] void Throw(const Where& where, const std::string& why) {
   throw TraceFormatError(where.str() + ": " + why);
 }
+
+}  // namespace
+
+std::string QuoteShort(std::string_view s) {
+  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // Writing

@@ -128,6 +128,61 @@ TEST_SUITE("cli") {
           std::string::npos);
   }
 
+  TEST_CASE("numbers on the command line are decimal and within their range or exit 2") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    const std::string seeds = " is not a decimal number from 0 to 18446744073709551615\n";
+    for (const auto& [args, message] : {
+             std::pair{"run mutex/trylock --seed -1", "--seed: \"-1\"" + seeds},
+             std::pair{"run mutex/trylock --seed ''", "--seed: \"\"" + seeds},
+             std::pair{"run mutex/trylock --seed 0x10", "--seed: \"0x10\"" + seeds},
+             std::pair{"run mutex/trylock --seed ' 7'", "--seed: \" 7\"" + seeds},
+             std::pair{"run mutex/trylock --seed 18446744073709551616",
+                       std::string("--seed: 18446744073709551616 is out of range 0-18446744073709551615\n")},
+             std::pair{"run mutex/trylock --procs 0", std::string("--procs: 0 is out of range 1-256\n")},
+             std::pair{"run mutex/trylock --procs 257", std::string("--procs: 257 is out of range 1-256\n")},
+             std::pair{"run mutex/trylock --procs 0x10", std::string("--procs: \"0x10\" is not a decimal number from 1 to 256\n")},
+             std::pair{"replay t.json --to -1", "--to: \"-1\"" + seeds},
+             std::pair{"replay t.json --from 99999999999999999999",
+                       std::string("--from: 99999999999999999999 is out of range 0-18446744073709551615\n")},
+             std::pair{"replay t.json --from 5 --to 3", std::string("replay: --to 3 is before --from 5\n")},
+             std::pair{"replay missing.json --from 5 --to 3", std::string("replay: --to 3 is before --from 5\n")},
+         }) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err.rfind("synclab: " + message, 0) == 0);
+      CHECK(r.out.empty());
+    }
+    // What is in range is taken as it is.
+    REQUIRE(box.Run("run mutex/trylock --seed 18446744073709551615 -o max.json").code == 0);
+    CHECK(box.Read("max.json").find("\"seed\":18446744073709551615,") != std::string::npos);
+    REQUIRE(box.Run("run mutex/trylock --seed 010 -o ten.json --procs 004").code == 0);
+    CHECK(box.Read("ten.json").find("\"seed\":10,\"strategy\":\"random\",\"procs\":4}") != std::string::npos);
+  }
+
+  TEST_CASE("an unknown command or option exits 2 and says what there is") {
+    Sandbox box;
+    for (const auto& [args, message] : {
+             std::pair{"frobnicate",
+                       "synclab: unknown command \"frobnicate\" (commands: list, run, replay, validate)\n"
+                       "(run `synclab --help` for usage)\n"},
+             std::pair{"--bogus", "synclab: unknown option \"--bogus\"\n(run `synclab --help` for usage)\n"},
+             std::pair{"", "synclab: give a command: list, run, replay, validate\n(run `synclab --help` for usage)\n"},
+             std::pair{"run mutex/trylock --bogus",
+                       "synclab: The following argument was not expected: --bogus\n"
+                       "(run `synclab run --help` for usage)\n"},
+             std::pair{"list extra",
+                       "synclab: The following argument was not expected: extra\n"
+                       "(run `synclab list --help` for usage)\n"},
+         }) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err == message);
+    }
+  }
+
   TEST_CASE("I/O errors exit 1 with the path in the message") {
     Sandbox box;
     Result r = box.Run("run mutex/trylock -o no/such/dir/t.json");

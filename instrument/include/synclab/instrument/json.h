@@ -37,6 +37,10 @@ std::string ToJson(const Trace& trace);
 // symlink), which a rename would replace. Throws TraceIoError with the reason.
 void WriteJsonFile(const Trace& trace, const std::string& path);
 
+// Text from the input for a message: a JSON string of at most its first 40
+// bytes, then "..." (no input makes a huge message).
+std::string QuoteShort(std::string_view s);
+
 Trace ReadJson(std::string_view text);
 Trace ReadJsonFile(const std::string& path);  // "-" reads stdin
 
