@@ -152,7 +152,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     }
     scenario = scenarios::Find(recorded->meta.scenario);
     if (scenario == nullptr) {
-      throw Failure{kExitIo, a.replay + ": unknown scenario \"" + recorded->meta.scenario + "\""};
+      throw Failure{kExitIo, a.replay + ": unknown scenario " + instrument::QuoteShort(recorded->meta.scenario)};
     }
     // The reader held meta to the bounds of our own options.
     options.seed = recorded->meta.seed;
@@ -163,7 +163,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     if (a.name.empty()) throw Failure{kExitUsage, "run: give a scenario NAME (see `synclab list`) or --replay FILE"};
     scenario = scenarios::Find(a.name);
     if (scenario == nullptr) {
-      throw Failure{kExitUsage, "unknown scenario \"" + a.name + "\" (see `synclab list`)"};
+      throw Failure{kExitUsage, "unknown scenario " + instrument::QuoteShort(a.name) + " (see `synclab list`)"};
     }
     options.runtime = a.runtime == "native" ? scenarios::Runtime::kNative : scenarios::Runtime::kSim;
     options.seed = a.seed;
@@ -181,12 +181,11 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
   } catch (const sim::ReplayError& e) {
     throw Failure{kExitIo, a.replay + ": " + e.what()};
   }
-  if (recorded && !(t == *recorded)) {
-    // Say where the re-execution first differs from the recording.
-    std::size_t i = 0;
-    while (i < t.events.size() && i < recorded->events.size() && t.events[i] == recorded->events[i]) i++;
-    throw Failure{kExitIo, a.replay + ": the replay differs from the recording at events[" +
-                               std::to_string(i) + "] (was the scenario changed since?)"};
+  if (recorded) {
+    if (std::string where = instrument::FirstDifference(*recorded, t); !where.empty()) {
+      throw Failure{kExitIo, a.replay + ": the replay differs from the recording at " + where +
+                                 " (was the scenario changed since?)"};
+    }
   }
   WriteTrace(t, a.format, a.out);
   return OutcomeStatus(t);
@@ -195,9 +194,14 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
 int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint64_t> to,
            bool interactive) {
   if (to && *to < from) {
-    throw Failure{kExitUsage, "replay: --to " + std::to_string(*to) + " is before --from " + std::to_string(from)};
+    throw Failure{kExitUsage,
+                  "replay: --to " + std::to_string(*to) + " is before --from " + std::to_string(from)};
   }
   Trace t = Load(path);
+  // A trace is shown right or not at all: check it all before printing any of it.
+  if (std::string err = instrument::CheckConsistency(t); !err.empty()) {
+    throw Failure{kExitIo, path + ": " + err};
+  }
   instrument::TextRange range{from, to.value_or(std::numeric_limits<std::uint64_t>::max())};
   if (!interactive) {
     instrument::WriteText(t, std::cout, range);
@@ -207,8 +211,7 @@ int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint6
   instrument::State state(t);
   for (const instrument::TraceEvent& e : t.events) {
     if (e.seq > range.to) break;
-    std::string err = state.Apply(e);
-    if (!err.empty()) throw Failure{kExitIo, path + ": " + err};
+    state.Apply(e);  // consistent: checked above
     if (e.seq < range.from) continue;
     std::cout << instrument::FormatEventLine(t, state, e) << std::flush;
     std::string line;
@@ -263,10 +266,19 @@ int List() {
 
 }  // namespace
 
+// Reading a FIFO waits for its writer, as cat does.
+constexpr const char* kTraceFileHelp =
+    "Trace file (- for stdin; a FIFO waits until something writes to it, as with cat)";
+
 int main(int argc, char** argv) {
   CLI::App app{"synclab: see how Go's concurrency primitives work, step by step"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.footer(
+      "Exit status: 0 ok; 1 an I/O error or a bad trace file; 2 a usage error; 3 the run ended in\n"
+      "deadlock, fatal, panic, leak, assert or limit (its trace is written all the same).\n"
+      "Output goes to a temporary file renamed into place, except to a device, a FIFO or a symlink,\n"
+      "which are written in place. Reading a FIFO waits until something writes to it, as with cat.");
 
   app.add_subcommand("list", "List the built-in scenarios");
 
@@ -284,13 +296,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
   run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
       ->check(CLI::IsMember({"json", "text"}));
-  run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace");
+  run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace (a sim trace)");
 
   std::string replay_file;
   std::uint64_t from = 0, to = 0;
   bool interactive = false;
   CLI::App* replay_cmd = app.add_subcommand("replay", "Step through a trace in the terminal");
-  replay_cmd->add_option("file", replay_file, "Trace file (- for stdin)")->required();
+  replay_cmd->add_option("file", replay_file, kTraceFileHelp)->required();
   const std::uint64_t last = std::numeric_limits<std::uint64_t>::max();
   AddNumber(replay_cmd, "--from", from, 0, last, "First event to show");
   CLI::Option* to_opt = AddNumber(replay_cmd, "--to", to, 0, last, "Last event to show");
@@ -298,7 +310,7 @@ int main(int argc, char** argv) {
 
   std::string validate_file;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a trace file");
-  validate_cmd->add_option("file", validate_file, "Trace file (- for stdin)")->required();
+  validate_cmd->add_option("file", validate_file, kTraceFileHelp)->required();
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,5 @@
 // trace.cpp: the invariants of a Trace (see trace.h).
+#include <algorithm>
 #include <string>
 
 #include "synclab/instrument/trace.h"
@@ -104,6 +105,38 @@ std::string Validate(const Trace& t) {
     if (b.site > ns) return where + ".site: no site " + to_string(b.site);
   }
   return "";
+}
+
+namespace {
+
+// "table[i]" for the first entry that differs or that only one table has.
+template <class T>
+std::string FirstIn(std::string_view table, const std::vector<T>& a, const std::vector<T>& b) {
+  const auto [x, y] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+  if (x == a.end() && y == b.end()) return "";
+  return std::string(table) + "[" + to_string(x - a.begin()) + "]";
+}
+
+}  // namespace
+
+std::string FirstDifference(const Trace& a, const Trace& b) {
+  const Meta &ma = a.meta, &mb = b.meta;
+  if (ma.scenario != mb.scenario) return "meta.scenario";
+  if (ma.runtime != mb.runtime) return "meta.runtime";
+  if (ma.seed != mb.seed) return "meta.seed";
+  if (ma.strategy != mb.strategy) return "meta.strategy";
+  if (ma.procs != mb.procs) return "meta.procs";
+  for (std::string where : {FirstIn("sites", a.sites, b.sites), FirstIn("goroutines", a.goroutines, b.goroutines),
+                            FirstIn("objects", a.objects, b.objects), FirstIn("events", a.events, b.events),
+                            FirstIn("schedule", a.schedule, b.schedule)}) {
+    if (!where.empty()) return where;
+  }
+  const Outcome &oa = a.outcome, &ob = b.outcome;
+  if (oa.status != ob.status) return "outcome.status";
+  if (oa.message != ob.message) return "outcome.message";
+  if (oa.g != ob.g) return "outcome.g";
+  if (oa.seq != ob.seq) return "outcome.seq";
+  return FirstIn("outcome.blocked", oa.blocked, ob.blocked);
 }
 
 }  // namespace synclab::instrument

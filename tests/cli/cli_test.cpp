@@ -278,6 +278,50 @@ TEST_SUITE("cli") {
     }
   }
 
+  TEST_CASE("run --replay that differs from the recording says where") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    const std::string json = box.Read("rec.json");
+    auto differs = [&](const std::string& from, const std::string& to) {
+      std::string bad = json;
+      const std::size_t at = bad.rfind(from);  // the last: the last event, the last site
+      REQUIRE(at != std::string::npos);
+      box.Write("bad.json", bad.replace(at, from.size(), to));
+      Result r = box.Run("run --replay bad.json -o out.json");
+      CHECK(r.code == 1);
+      CHECK_FALSE(fs::exists(box.Path("out.json")));
+      return r.err;
+    };
+    // The last event a little later: still a valid trace, but not what the run does.
+    const std::size_t last = json.rfind("{\"seq\":");
+    const std::string seq = json.substr(last + 7, json.find(',', last) - last - 7);
+    const std::size_t t = json.find("\"t\":", last);
+    const std::string time = json.substr(t, json.find(',', t) - t);
+    CHECK(differs(time, time + "0") ==
+          "synclab: bad.json: the replay differs from the recording at events[" + seq +
+              "] (was the scenario changed since?)\n");
+    CHECK(differs("\"line\":", "\"line\":1").find("differs from the recording at sites[") != std::string::npos);
+    CHECK(differs("\"message\":\"\"", "\"message\":\"x\"").find("differs from the recording at outcome.message") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("an unknown scenario is named in a message of bounded size") {
+    Sandbox box;
+    const std::string name(100000, 'x');
+    Result r = box.Run("run " + name);
+    CHECK(r.code == 2);
+    CHECK(r.err.size() < 200);
+    CHECK(r.err.find("unknown scenario \"" + name.substr(0, 40) + "\"...") != std::string::npos);
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    std::string json = box.Read("rec.json");
+    json.replace(json.find("mutex/trylock"), 13, name);
+    box.Write("bad.json", json);
+    Result p = box.Run("run --replay bad.json");
+    CHECK(p.code == 1);
+    CHECK(p.err.size() < 200);
+    CHECK(p.err.find("bad.json: unknown scenario \"" + name.substr(0, 40) + "\"...") != std::string::npos);
+  }
+
   TEST_CASE("a native trace cannot be replayed") {
     Sandbox box;
     REQUIRE(box.Run("run mutex/trylock --runtime native -o n.json").code == 0);
@@ -355,6 +399,25 @@ TEST_SUITE("cli") {
         CHECK(r.err.find("bad.json: events[") != std::string::npos);
         CHECK(r.err.find("].g: 0 (the runtime) cannot make a " + std::string(ev)) != std::string::npos);
       }
+    }
+  }
+
+  TEST_CASE("replay of a trace whose events contradict each other names the file and prints nothing") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    std::string json = box.Read("t.json");
+    // Late in the trace, so a replay would have printed much before it.
+    std::size_t at = json.rfind("\"ev\":\"mutex.unlock.fast\"");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, std::string("\"ev\":\"mutex.unlock.fast\"").size(), "\"ev\":\"mutex.lock.fast\"");
+    box.Write("bad.json", json);
+    for (const char* args : {"replay bad.json", "replay bad.json --to 2", "replay bad.json -i"}) {
+      CAPTURE(args);
+      Result r = box.Run(args, "\n");
+      CHECK(r.code == 1);
+      CHECK(r.err.rfind("synclab: bad.json: events[", 0) == 0);
+      CHECK(r.err.find("held by") != std::string::npos);
+      CHECK(r.out.empty());
     }
   }
 

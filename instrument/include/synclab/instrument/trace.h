@@ -116,4 +116,9 @@ struct Trace {
 // or "".
 std::string Validate(const Trace& trace);
 
+// Where two traces first differ, in file order: "meta.seed", "sites[2]",
+// "events[12]" (also the first event only one of them has), "outcome.message";
+// "" if they are equal.
+std::string FirstDifference(const Trace& a, const Trace& b);
+
 }  // namespace synclab::instrument
