@@ -15,12 +15,15 @@ extern const Scenario kMutexTryLock;
 extern const Scenario kMutexUnlockUnlocked;
 extern const Scenario kMutexNotReentrant;
 extern const Scenario kMutexAbbaDeadlock;
+extern const Scenario kMutexForgottenUnlock;
 extern const Scenario kCounterLostUpdate;
+extern const Scenario kWaitGroupNegativeCounter;
 
 namespace {
 const Scenario* const kAll[] = {
     &kMutexCounter,       &kMutexStarvation,   &kMutexTryLock,      &kMutexUnlockUnlocked,
-    &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kCounterLostUpdate,
+    &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kMutexForgottenUnlock, &kCounterLostUpdate,
+    &kWaitGroupNegativeCounter,
 };
 }  // namespace
 

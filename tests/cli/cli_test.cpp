@@ -73,7 +73,8 @@ TEST_SUITE("cli") {
     CHECK(r.code == 0);
     for (const char* name : {"mutex/counter", "mutex/starvation", "mutex/trylock",
                              "mutex/unlock-unlocked", "mutex/not-reentrant",
-                             "mutex/abba-deadlock", "counter/lost-update"}) {
+                             "mutex/abba-deadlock", "mutex/forgotten-unlock", "counter/lost-update",
+                             "waitgroup/negative-counter"}) {
       CHECK(r.out.find(name) != std::string::npos);
     }
   }
@@ -88,9 +89,10 @@ TEST_SUITE("cli") {
     CHECK(v.out.find("valid") != std::string::npos);
   }
 
-  TEST_CASE("run exits 3 for deadlock and fatal and assert and still writes the trace") {
+  TEST_CASE("run exits 3 for deadlock and fatal and assert and panic and leak and still writes the trace") {
     Sandbox box;
-    for (const char* name : {"mutex/not-reentrant", "mutex/unlock-unlocked", "counter/lost-update"}) {
+    for (const char* name : {"mutex/not-reentrant", "mutex/unlock-unlocked", "counter/lost-update",
+                             "waitgroup/negative-counter", "mutex/forgotten-unlock"}) {
       CAPTURE(name);
       Result r = box.Run(std::string("run ") + name + " -o out.json");
       CHECK(r.code == 3);
@@ -99,6 +101,13 @@ TEST_SUITE("cli") {
     }
     Result r = box.Run("run mutex/not-reentrant -o out.json");
     CHECK(r.err.find("fatal error: all goroutines are asleep - deadlock!") != std::string::npos);
+    CHECK(box.Run("run waitgroup/negative-counter").err.find("outcome: panic\n  panic: sync: negative WaitGroup counter") !=
+          std::string::npos);
+    CHECK(box.Run("run mutex/forgotten-unlock").err.find("outcome: leak\n") != std::string::npos);
+    // The same run replayed from its trace ends the same way.
+    REQUIRE(box.Run("run waitgroup/negative-counter -o panic.json").code == 3);
+    CHECK(box.Run("run --replay panic.json -o again.json").code == 3);
+    CHECK(box.Read("again.json") == box.Read("panic.json"));
   }
 
   TEST_CASE("run without -o prints the trace as JSON or as a terminal replay") {

@@ -141,6 +141,25 @@ TEST_SUITE("viewer.model") {
     CHECK_THROWS_WITH_AS(Build(t), expected.c_str(), instrument::TraceFormatError);
   }
 
+  TEST_CASE("the queue the viewer shows puts a LIFO waiter first") {
+    // G2 queues (FIFO), then G3 at the head (LIFO, as a waiter that has
+    // waited before), then G4 at the tail.
+    instrument::Trace t;
+    t.meta = {"test", "sim", 1, "random", 2};
+    t.goroutines = {{1, 0, "main", 0}, {2, 1, "a", 0}, {3, 1, "b", 0}, {4, 1, "c", 0}};
+    t.objects = {{1, trace::ObjectKind::kMutex, "mu", 0, 0}, {2, trace::ObjectKind::kSema, "mu.sema", 1, 0}};
+    for (auto [g, lifo] : {std::pair<Id, bool>{2, false}, {3, true}, {4, false}}) {
+      t.events.push_back({0, 0, g, 2, EventKind::kSemaEnqueue, 0, {0, 1, lifo}});
+      t.events.push_back({0, 0, g, 2, EventKind::kGoPark, 0, {std::int64_t(trace::WaitReason::kSemacquire)}});
+    }
+    for (std::size_t i = 0; i < t.events.size(); ++i) t.events[i].seq = i;
+    const Model m = Build(t);
+    const nlohmann::json j = nlohmann::json::parse(DumpState(m, AtStep(m.size() - 1)));
+    CHECK(j["objects"][0]["mutex"]["queue"] == nlohmann::json::array({3, 2, 4}));
+    CHECK(j["objects"][1]["queue"] == nlohmann::json::array({3, 2, 4}));
+    CHECK(nlohmann::json::parse(DumpState(m, AtStep(3)))["objects"][1]["queue"] == nlohmann::json::array({3, 2}));
+  }
+
   TEST_CASE("a goroutine's spans give its status at every step") {
     const Model m = Build(Record("mutex/starvation"));
     for (Id g = 1; g <= m.trace().goroutines.size(); ++g) {
