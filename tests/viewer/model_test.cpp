@@ -253,6 +253,23 @@ TEST_SUITE("viewer.model") {
     }
   }
 
+  TEST_CASE("lanes end when the clock is too far on for a double to tell events apart") {
+    // Past 2^53 ns adding a small width to a time leaves it as it was.
+    instrument::Trace t = Record("mutex/starvation");
+    for (std::size_t k = 10; k < t.events.size(); ++k) t.events[k].t += std::int64_t(1) << 60;
+    const Model m = Build(t);
+    const double extent = m.Extent(Axis::kTime);
+    std::vector<LaneBlock> blocks;
+    std::vector<HoldBlock> holds;
+    for (Id g = 1; g <= t.goroutines.size(); ++g) {
+      CAPTURE(g);
+      m.Blocks(g, Axis::kTime, 0, extent, 1.0, blocks);
+      CHECK(blocks.size() <= m.Spans(g).size());
+      m.HoldBlocks(g, Axis::kTime, 0, extent, 1.0, holds);
+      CHECK(holds.size() <= m.size());
+    }
+  }
+
   TEST_CASE("a merged block takes the status its spans spent most of it in") {
     const Model m = Build(Record("mutex/starvation"));
     const Id g = 2;  // greedy: mostly running, holding mu
