@@ -1085,7 +1085,15 @@ std::string ReadAll(std::FILE* f, const std::string& name) {
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) text.reserve(std::size_t(st.st_size));
   char chunk[1 << 16];
-  while (std::size_t n = std::fread(chunk, 1, sizeof chunk, f)) text.append(chunk, n);
+  while (std::size_t n = std::fread(chunk, 1, sizeof chunk, f)) {
+    // JSON text holds no NUL byte and the parser stops at the first one:
+    // so does reading (and an endless device such as /dev/zero ends).
+    if (const void* nul = std::memchr(chunk, 0, n)) {
+      text.append(chunk, std::size_t(static_cast<const char*>(nul) - chunk) + 1);
+      break;
+    }
+    text.append(chunk, n);
+  }
   if (std::ferror(f)) ThrowIo("cannot read", name, errno);
   return text;
 }

@@ -231,6 +231,14 @@ TEST_SUITE("cli") {
     }
   }
 
+  TEST_CASE("validate of an endless device ends with a message") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/zero")) return;
+    Result r = box.Run("validate /dev/zero");
+    CHECK(r.code == 1);
+    CHECK(r.err == "synclab: /dev/zero: line 1 column 1: unexpected NUL byte\n");
+  }
+
   TEST_CASE("the same seed gives the same bytes and another seed another trace") {
     Sandbox box;
     REQUIRE(box.Run("run mutex/counter --seed 4 -o a.json").code == 0);

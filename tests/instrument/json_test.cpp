@@ -750,6 +750,19 @@ TEST_SUITE("instrument.json") {
     CHECK_FALSE(std::filesystem::exists("/dev/full.tmp"));
   }
 
+  TEST_CASE("reading stops at a NUL byte so that an endless device ends with a message") {
+    TempDir dir;
+    const std::string text = ToJson(Sample());
+    WriteText(dir / "nul.json", text + std::string("\0", 1) + "{\"format\": \"foo\"}");
+    const std::size_t lines = std::size_t(std::count(text.begin(), text.end(), '\n'));
+    CHECK_THROWS_WITH_AS(ReadJsonFile(dir / "nul.json"),
+                         ("line " + std::to_string(lines + 1) + " column 1: unexpected NUL byte").c_str(),
+                         TraceFormatError);
+    if (std::filesystem::is_character_file("/dev/zero")) {
+      CHECK_THROWS_WITH_AS(ReadJsonFile("/dev/zero"), "line 1 column 1: unexpected NUL byte", TraceFormatError);
+    }
+  }
+
   TEST_CASE("a trace is read from stdin for the path -") {
     TempDir dir;
     WriteText(dir / "in.json", ToJson(Sample()));
