@@ -264,11 +264,11 @@ int List() {
   return kExitOk;
 }
 
-}  // namespace
-
-// Reading a FIFO waits for its writer, as cat does.
+// Reading a FIFO waits for its writer, as cat does: said, not changed.
 constexpr const char* kTraceFileHelp =
     "Trace file (- for stdin; a FIFO waits until something writes to it, as with cat)";
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"synclab: see how Go's concurrency primitives work, step by step"};

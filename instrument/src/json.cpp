@@ -68,9 +68,11 @@ std::string Quote(std::string_view s) {
   return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-constexpr std::size_t kMaxQuoted = 40;  // bytes of input a message quotes
+// For messages, text from the input is cut short (QuoteShort, json.h) so
+// that a huge key or value cannot make a huge message.
+constexpr std::size_t kMaxQuoted = 40;
 
-// The same for a number's literal, which needs no quotes.
+// A number's literal for a message, cut short as QuoteShort does.
 std::string ShortLiteral(std::string_view literal) {
   return literal.size() <= kMaxQuoted ? std::string(literal)
                                       : std::string(literal.substr(0, kMaxQuoted)) + "...";
@@ -109,14 +111,6 @@ struct Where {
 [[noreturn]] void Throw(const Where& where, const std::string& why) {
   throw TraceFormatError(where.str() + ": " + why);
 }
-
-}  // namespace
-
-std::string QuoteShort(std::string_view s) {
-  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
-}
-
-namespace {
 
 // ---------------------------------------------------------------------------
 // Writing
@@ -1099,6 +1093,10 @@ std::string ReadAll(std::FILE* f, const std::string& name) {
 }
 
 }  // namespace
+
+std::string QuoteShort(std::string_view s) {
+  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
+}
 
 void WriteJson(const Trace& trace, std::ostream& out) {
   Out o([&out](std::string_view s) { return bool(out.write(s.data(), std::streamsize(s.size()))); });
