@@ -138,7 +138,8 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
   scenarios::RunOptions options;
   const scenarios::Scenario* scenario = nullptr;
   std::optional<Trace> recorded;
-  if (!a.replay.empty()) {
+  if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name, or - for stdout"};
+  if (cmd.count("--replay") > 0) {
     for (const char* flag : {"--seed", "--strategy", "--runtime", "--procs"}) {
       if (cmd.count(flag) > 0) {
         throw Failure{kExitUsage, std::string(flag) + " cannot be combined with --replay (the trace says)"};

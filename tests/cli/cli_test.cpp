@@ -170,6 +170,20 @@ TEST_SUITE("cli") {
     CHECK(box.Read("ten.json").find("\"seed\":10,\"strategy\":\"random\",\"procs\":4}") != std::string::npos);
   }
 
+  TEST_CASE("an empty file name is an error and not the default") {
+    Sandbox box;
+    Result both = box.Run("run mutex/trylock --replay ''");
+    CHECK(both.code == 2);
+    CHECK(both.err == "synclab: give a scenario NAME or --replay FILE, not both\n");
+    Result replay = box.Run("run --replay ''");
+    CHECK(replay.code == 1);
+    CHECK(replay.err == "synclab: cannot open : No such file or directory\n");
+    Result out = box.Run("run mutex/trylock -o ''");
+    CHECK(out.code == 2);
+    CHECK(out.err == "synclab: -o: give a file name, or - for stdout\n");
+    CHECK(out.out.empty());
+  }
+
   TEST_CASE("an unknown command or option exits 2 and says what there is") {
     Sandbox box;
     for (const auto& [args, message] : {
