@@ -276,7 +276,7 @@ std::string DescribeFields(const Trace& trace, const TraceEvent& e) {
 
 std::string FormatDuration(std::int64_t ns) {
   char buf[32];
-  std::int64_t a = ns < 0 ? -ns : ns;
+  const std::uint64_t a = ns < 0 ? 0 - std::uint64_t(ns) : std::uint64_t(ns);  // INT64_MIN too
   if (a < 1000) {
     std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   } else if (a < 1000000) {

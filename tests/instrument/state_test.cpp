@@ -1,6 +1,8 @@
 // Tests of the fold's consistency checks (CheckConsistency, State::Apply).
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "synclab/instrument/state.h"
 
 using namespace synclab;
@@ -69,6 +71,14 @@ TEST_SUITE("instrument.state") {
     for (const TraceEvent& e : t.events) REQUIRE(s.Apply(e) == "");
     CHECK(s.object(2).queue == std::vector<Id>{3, 2, 4});
     CHECK(DescribeObject(t, 2, s.object(2)) == "value=0 queue=[G3 G2 G4]");
+  }
+
+  TEST_CASE("durations of any int64 are formatted including the most negative") {
+    CHECK(FormatDuration(40) == "40 ns");
+    CHECK(FormatDuration(-1200) == "-1.2 us");
+    CHECK(FormatDuration(1'402'000) == "1.402 ms");
+    CHECK(FormatDuration(std::numeric_limits<std::int64_t>::max()) == "9.223e+09 s");
+    CHECK(FormatDuration(std::numeric_limits<std::int64_t>::min()) == "-9.223e+09 s");  // no -INT64_MIN
   }
 
   TEST_CASE("a goroutine that queues twice is a contradiction") {
