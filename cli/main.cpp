@@ -12,13 +12,17 @@
 // trace files.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/text.h"
@@ -55,26 +59,35 @@ Trace Load(const std::string& path) {
   }
 }
 
+// ": No space left on device", or "" when errno says nothing.
+std::string Reason(int err) { return err != 0 ? std::string(": ") + std::strerror(err) : ""; }
+
+// What a command printed must have reached stdout: a full disk is an I/O
+// error, not a success. (The stream keeps no errno to say why.)
+void FlushStdout(const std::string& what = "to stdout") {
+  if (!std::cout.flush()) throw Failure{kExitIo, "cannot write " + what};
+}
+
 void WriteTrace(const Trace& t, const std::string& format, const std::string& out_path) {
+  const bool to_stdout = out_path.empty() || out_path == "-";
+  if (format == "text") {
+    if (to_stdout) {
+      instrument::WriteText(t, std::cout);
+      return FlushStdout();
+    }
+    // In place: a text replay is for reading, not for reading back.
+    errno = 0;
+    std::ofstream out(out_path);
+    if (out) instrument::WriteText(t, out);
+    if (!out.flush()) throw Failure{kExitIo, "cannot write " + out_path + Reason(errno)};
+    return;
+  }
+  if (to_stdout) {
+    instrument::WriteJson(t, std::cout);
+    return FlushStdout("the trace to stdout");
+  }
   try {
-    if (format == "text") {
-      if (out_path.empty() || out_path == "-") {
-        instrument::WriteText(t, std::cout);
-        if (!std::cout.flush()) throw instrument::TraceIoError("cannot write to stdout");
-        return;
-      }
-      std::ofstream out(out_path);
-      if (!out) throw instrument::TraceIoError("cannot write " + out_path);
-      instrument::WriteText(t, out);
-      if (!out.flush()) throw instrument::TraceIoError("cannot write " + out_path);
-      return;
-    }
-    if (out_path.empty() || out_path == "-") {
-      instrument::WriteJson(t, std::cout);
-      if (!std::cout.flush()) throw instrument::TraceIoError("cannot write the trace to stdout");
-    } else {
-      instrument::WriteJsonFile(t, out_path);
-    }
+    instrument::WriteJsonFile(t, out_path);
   } catch (const instrument::TraceIoError& e) {
     throw Failure{kExitIo, e.what()};
   }
@@ -84,6 +97,30 @@ int OutcomeStatus(const Trace& t) {
   if (t.outcome.status == rt::Status::kOk) return kExitOk;
   std::cerr << instrument::FormatOutcome(t) << '\n';
   return kExitOutcome;
+}
+
+// A number option, in decimal digits only, from lo to hi. (CLI11 alone wraps
+// -1 to 2^64-1, clamps what is too big, reads "" as 0 and 010 as octal.)
+template <class T>
+CLI::Option* AddNumber(CLI::App* cmd, const std::string& name, T& out, std::uint64_t lo,
+                       std::uint64_t hi, const std::string& help) {
+  auto parse = [&out, name, lo, hi](const std::string& text) {
+    const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+      throw CLI::ValidationError(name, instrument::QuoteShort(text) + " is not a decimal number from " +
+                                           std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    std::uint64_t v = 0;
+    const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (err != std::errc() || v < lo || v > hi) {
+      const std::string shown = text.size() <= 40 ? text : text.substr(0, 40) + "...";
+      throw CLI::ValidationError(name, shown + " is out of range " + std::to_string(lo) + "-" +
+                                           std::to_string(hi));
+    }
+    out = T(v);
+  };
+  return cmd->add_option_function<std::string>(name, parse, help)->type_name("N");
 }
 
 struct RunArgs {
@@ -101,7 +138,8 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
   scenarios::RunOptions options;
   const scenarios::Scenario* scenario = nullptr;
   std::optional<Trace> recorded;
-  if (!a.replay.empty()) {
+  if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name, or - for stdout"};
+  if (cmd.count("--replay") > 0) {
     for (const char* flag : {"--seed", "--strategy", "--runtime", "--procs"}) {
       if (cmd.count(flag) > 0) {
         throw Failure{kExitUsage, std::string(flag) + " cannot be combined with --replay (the trace says)"};
@@ -115,21 +153,18 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     }
     scenario = scenarios::Find(recorded->meta.scenario);
     if (scenario == nullptr) {
-      throw Failure{kExitIo, a.replay + ": unknown scenario \"" + recorded->meta.scenario + "\""};
+      throw Failure{kExitIo, a.replay + ": unknown scenario " + instrument::QuoteShort(recorded->meta.scenario)};
     }
+    // The reader held meta to the bounds of our own options.
     options.seed = recorded->meta.seed;
-    auto strategy = sim::StrategyByName(recorded->meta.strategy);
-    if (!strategy) {
-      throw Failure{kExitIo, a.replay + ": unknown strategy \"" + recorded->meta.strategy + "\""};
-    }
-    options.strategy = *strategy;
+    options.strategy = *sim::StrategyByName(recorded->meta.strategy);
     options.procs = recorded->meta.procs;
     options.replay = recorded->schedule;
   } else {
     if (a.name.empty()) throw Failure{kExitUsage, "run: give a scenario NAME (see `synclab list`) or --replay FILE"};
     scenario = scenarios::Find(a.name);
     if (scenario == nullptr) {
-      throw Failure{kExitUsage, "unknown scenario \"" + a.name + "\" (see `synclab list`)"};
+      throw Failure{kExitUsage, "unknown scenario " + instrument::QuoteShort(a.name) + " (see `synclab list`)"};
     }
     options.runtime = a.runtime == "native" ? scenarios::Runtime::kNative : scenarios::Runtime::kSim;
     options.seed = a.seed;
@@ -147,12 +182,11 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
   } catch (const sim::ReplayError& e) {
     throw Failure{kExitIo, a.replay + ": " + e.what()};
   }
-  if (recorded && !(t == *recorded)) {
-    // Say where the re-execution first differs from the recording.
-    std::size_t i = 0;
-    while (i < t.events.size() && i < recorded->events.size() && t.events[i] == recorded->events[i]) i++;
-    throw Failure{kExitIo, a.replay + ": the replay differs from the recording at events[" +
-                               std::to_string(i) + "] (was the scenario changed since?)"};
+  if (recorded) {
+    if (std::string where = instrument::FirstDifference(*recorded, t); !where.empty()) {
+      throw Failure{kExitIo, a.replay + ": the replay differs from the recording at " + where +
+                                 " (was the scenario changed since?)"};
+    }
   }
   WriteTrace(t, a.format, a.out);
   return OutcomeStatus(t);
@@ -160,9 +194,16 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
 
 int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint64_t> to,
            bool interactive) {
+  if (to && *to < from) {
+    throw Failure{kExitUsage,
+                  "replay: --to " + std::to_string(*to) + " is before --from " + std::to_string(from)};
+  }
   Trace t = Load(path);
+  // A trace is shown right or not at all: check it all before printing any of it.
+  if (std::string err = instrument::CheckConsistency(t); !err.empty()) {
+    throw Failure{kExitIo, path + ": " + err};
+  }
   instrument::TextRange range{from, to.value_or(std::numeric_limits<std::uint64_t>::max())};
-  if (to && *to < from) throw Failure{kExitUsage, "--to must not be before --from"};
   if (!interactive) {
     instrument::WriteText(t, std::cout, range);
     return kExitOk;
@@ -171,8 +212,7 @@ int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint6
   instrument::State state(t);
   for (const instrument::TraceEvent& e : t.events) {
     if (e.seq > range.to) break;
-    std::string err = state.Apply(e);
-    if (!err.empty()) throw Failure{kExitIo, path + ": " + err};
+    state.Apply(e);  // consistent: checked above
     if (e.seq < range.from) continue;
     std::cout << instrument::FormatEventLine(t, state, e) << std::flush;
     std::string line;
@@ -190,6 +230,32 @@ int Validate(const std::string& path) {
   return kExitOk;
 }
 
+template <std::size_t N>
+std::vector<std::string> Names(const std::string_view (&names)[N]) {
+  return {std::begin(names), std::end(names)};
+}
+
+// A command line CLI11 rejected: what was wrong, and where to read more.
+// (CLI11 says only "A subcommand is required" of an unknown command or option.)
+int Usage(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::string message = e.what(), help = "synclab";
+  if (const std::vector<CLI::App*> parsed = app.get_subcommands(); !parsed.empty()) {
+    help += " " + parsed.back()->get_name();
+  } else {
+    std::string names;
+    for (const CLI::App* c : app.get_subcommands(nullptr)) names += (names.empty() ? "" : ", ") + c->get_name();
+    if (argc < 2) {
+      message = "give a command: " + names;
+    } else if (argv[1][0] == '-') {
+      message = "unknown option " + instrument::QuoteShort(argv[1]);
+    } else {
+      message = "unknown command " + instrument::QuoteShort(argv[1]) + " (commands: " + names + ")";
+    }
+  }
+  std::cerr << "synclab: " << message << "\n(run `" << help << " --help` for usage)\n";
+  return kExitUsage;
+}
+
 int List() {
   std::size_t width = 0;
   for (const scenarios::Scenario* s : scenarios::All()) width = std::max(width, s->name.size());
@@ -199,42 +265,53 @@ int List() {
   return kExitOk;
 }
 
+// Reading a FIFO waits for its writer, as cat does: said, not changed.
+constexpr const char* kTraceFileHelp =
+    "Trace file (- for stdin; a FIFO waits until something writes to it, as with cat)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"synclab: see how Go's concurrency primitives work, step by step"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.footer(
+      "Exit status: 0 ok; 1 an I/O error or a bad trace file; 2 a usage error; 3 the run ended in\n"
+      "deadlock, fatal, panic, leak, assert or limit (its trace is written all the same).\n"
+      "Output goes to a temporary file renamed into place, except to a device, a FIFO or a symlink,\n"
+      "which are written in place. Reading a FIFO waits until something writes to it, as with cat.");
 
   app.add_subcommand("list", "List the built-in scenarios");
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its trace");
   run_cmd->add_option("name", run.name, "Scenario, e.g. mutex/starvation");
-  run_cmd->add_option("--seed", run.seed, "Sim seed (default 1)");
+  AddNumber(run_cmd, "--seed", run.seed, 0, std::numeric_limits<std::uint64_t>::max(),
+            "Sim seed (default 1)");
   run_cmd->add_option("--strategy", run.strategy, "Sim scheduling: random or rr (round robin)")
-      ->check(CLI::IsMember({"random", "rr"}));
+      ->check(CLI::IsMember(Names(sim::kStrategyNames)));
   run_cmd->add_option("--runtime", run.runtime, "sim (deterministic) or native (OS threads)")
-      ->check(CLI::IsMember({"sim", "native"}));
-  run_cmd->add_option("--procs", run.procs, "GOMAXPROCS (default: the scenario's, or the CPUs)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::IsMember(Names(instrument::kRuntimeNames)));
+  AddNumber(run_cmd, "--procs", run.procs, instrument::kMinProcs, instrument::kMaxProcs,
+            "GOMAXPROCS, 1 to 256 (default: the scenario's, or the CPUs)");
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
   run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
       ->check(CLI::IsMember({"json", "text"}));
-  run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace");
+  run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace (a sim trace)");
 
   std::string replay_file;
   std::uint64_t from = 0, to = 0;
   bool interactive = false;
   CLI::App* replay_cmd = app.add_subcommand("replay", "Step through a trace in the terminal");
-  replay_cmd->add_option("file", replay_file, "Trace file (- for stdin)")->required();
-  replay_cmd->add_option("--from", from, "First event to show");
-  CLI::Option* to_opt = replay_cmd->add_option("--to", to, "Last event to show");
+  replay_cmd->add_option("file", replay_file, kTraceFileHelp)->required();
+  const std::uint64_t last = std::numeric_limits<std::uint64_t>::max();
+  AddNumber(replay_cmd, "--from", from, 0, last, "First event to show");
+  CLI::Option* to_opt = AddNumber(replay_cmd, "--to", to, 0, last, "Last event to show");
   replay_cmd->add_flag("-i,--interactive", interactive, "Step on Enter");
 
   std::string validate_file;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a trace file");
-  validate_cmd->add_option("file", validate_file, "Trace file (- for stdin)")->required();
+  validate_cmd->add_option("file", validate_file, kTraceFileHelp)->required();
 
   try {
     app.parse(argc, argv);
@@ -243,17 +320,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "synclab: " << e.what() << "\n(run `synclab --help` for usage)\n";
-    return kExitUsage;
+    return Usage(app, e, argc, argv);
   }
 
   try {
-    if (app.got_subcommand("list")) return List();
-    if (run_cmd->parsed()) return Run(run, *run_cmd);
+    int code = kExitUsage;
+    if (app.got_subcommand("list")) code = List();
+    if (run_cmd->parsed()) code = Run(run, *run_cmd);
     if (replay_cmd->parsed()) {
-      return Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
+      code = Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
     }
-    if (validate_cmd->parsed()) return Validate(validate_file);
+    if (validate_cmd->parsed()) code = Validate(validate_file);
+    FlushStdout();
+    return code;
   } catch (const Failure& f) {
     return Fail(f.code, f.message);
   } catch (const instrument::TraceFormatError& e) {

@@ -26,6 +26,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "synclab/sim.h"
+
 namespace synclab::instrument {
 namespace {
 
@@ -66,11 +68,14 @@ std::string Quote(std::string_view s) {
   return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// For messages: input text is quoted, and cut short so a huge key or value
-// cannot make a huge message.
-std::string QuoteShort(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  return s.size() <= kMax ? Quote(s) : Quote(s.substr(0, kMax)) + "...";
+// For messages, text from the input is cut short (QuoteShort, json.h) so
+// that a huge key or value cannot make a huge message.
+constexpr std::size_t kMaxQuoted = 40;
+
+// A number's literal for a message, cut short as QuoteShort does.
+std::string ShortLiteral(std::string_view literal) {
+  return literal.size() <= kMaxQuoted ? std::string(literal)
+                                      : std::string(literal.substr(0, kMaxQuoted)) + "...";
 }
 
 bool IsIdentifier(std::string_view s) {
@@ -81,9 +86,9 @@ bool IsIdentifier(std::string_view s) {
 }
 
 // One step of a path: ".name", or ["odd key"] when the key from the input
-// is not a plain name. A path's first step has no dot.
+// is not a short plain name. A path's first step has no dot.
 std::string PathKey(std::string_view key, bool first = false) {
-  if (IsIdentifier(key)) return first ? std::string(key) : "." + std::string(key);
+  if (IsIdentifier(key) && key.size() <= kMaxQuoted) return first ? std::string(key) : "." + std::string(key);
   return "[" + QuoteShort(key) + "]";
 }
 
@@ -356,7 +361,13 @@ Value FromDom(const json& j) {
     case json::value_t::string: v.type = Value::kString, v.s = j.get_ref<const std::string&>(); break;
     case json::value_t::array: v.type = Value::kArray; break;
     case json::value_t::object: v.type = Value::kObject; break;
-    default: break;  // null (binary and discarded never come from JSON text)
+    case json::value_t::binary: {  // see ToDom
+      const json::binary_t& literal = j.get_binary();
+      v.type = Value::kBigInteger;
+      v.s = std::string_view(reinterpret_cast<const char*>(literal.data()), literal.size());
+      break;
+    }
+    default: break;  // null (discarded never comes from JSON text)
   }
   return v;
 }
@@ -368,28 +379,35 @@ json ToDom(const Value& v) {
     case Value::kUnsigned: return v.u;
     case Value::kFloat: return v.d;
     case Value::kString: return std::string(v.s);
+    // JSON text never gives a binary value: it holds the literal of an
+    // integer too big for 64 bits, so that its reader can say so.
+    case Value::kBigInteger: return json::binary_t(std::vector<std::uint8_t>(v.s.begin(), v.s.end()));
     default: return nullptr;  // containers are opened by the builder
   }
 }
 
-// An integer that must fit T: anything else is an error, never a wrap.
+// An integer from lo to hi: anything else is an error, never a wrap.
+// "events[1].g: 4294967296 is out of range (0 to 4294967295)" for the
+// bounds of a type, "meta.procs: 300 is out of range 1-256" for others.
 template <class T>
-T ToInt(const Value& v, const Where& where) {
+T ToInt(const Value& v, const Where& where, T lo = std::numeric_limits<T>::min(),
+        T hi = std::numeric_limits<T>::max()) {
   std::string literal;
   switch (v.type) {
     case Value::kUnsigned:
-      if (std::in_range<T>(v.u)) return T(v.u);
+      if (std::in_range<T>(v.u) && T(v.u) >= lo && T(v.u) <= hi) return T(v.u);
       literal = to_string(v.u);
       break;
     case Value::kNegative:
-      if (std::in_range<T>(v.i)) return T(v.i);
+      if (std::in_range<T>(v.i) && T(v.i) >= lo && T(v.i) <= hi) return T(v.i);
       literal = to_string(v.i);
       break;
-    case Value::kBigInteger: literal = std::string(v.s); break;
+    case Value::kBigInteger: literal = ShortLiteral(v.s); break;
     default: Throw(where, "expected an integer, got " + Describe(v));
   }
-  Throw(where, literal + " is out of range (" + to_string(std::numeric_limits<T>::min()) + " to " +
-                   to_string(std::numeric_limits<T>::max()) + ")");
+  if (lo == std::numeric_limits<T>::min() && hi == std::numeric_limits<T>::max())
+    Throw(where, literal + " is out of range (" + to_string(lo) + " to " + to_string(hi) + ")");
+  Throw(where, literal + " is out of range " + to_string(lo) + "-" + to_string(hi));
 }
 
 std::string ToStr(const Value& v, const Where& where) {
@@ -459,13 +477,32 @@ const json& ArrayOf(const json& j, std::string_view name) {
   return j;
 }
 
+// "random or rr", "sim or native".
+template <std::size_t N>
+std::string OneOf(const std::string_view (&names)[N]) {
+  std::string s;
+  for (std::size_t i = 0; i < N; ++i) s.append(i == 0 ? "" : i + 1 == N ? " or " : ", ").append(names[i]);
+  return s;
+}
+
+// Held to what the command line accepts, so whatever reads a trace can run
+// it again as it says (`run --replay`).
 void ReadMeta(const json& j, Meta& m) {
   Record r(j, "meta", Where::kNoIndex, {"scenario", "runtime", "seed", "strategy", "procs"});
   m.scenario = r.Str("scenario");
   m.runtime = r.Str("runtime");
+  if (std::find(std::begin(kRuntimeNames), std::end(kRuntimeNames), m.runtime) == std::end(kRuntimeNames))
+    Throw(r.At("runtime"), "unknown runtime " + QuoteShort(m.runtime) + " (" + OneOf(kRuntimeNames) + ")");
+  const bool sim = m.runtime == "sim";
   m.seed = r.Int<std::uint64_t>("seed", 0);  // sim only
-  m.strategy = r.Str("strategy", "");        // sim only
-  m.procs = r.Int<int>("procs");
+  if (sim && !r.Find("strategy"))
+    Throw(r.At("strategy"), "missing (a sim trace names its strategy: " + OneOf(sim::kStrategyNames) + ")");
+  m.strategy = r.Str("strategy", "");  // sim only
+  if (sim && !sim::StrategyByName(m.strategy))
+    Throw(r.At("strategy"), "unknown strategy " + QuoteShort(m.strategy) + " (" + OneOf(sim::kStrategyNames) + ")");
+  if (!sim && !m.strategy.empty())
+    Throw(r.At("strategy"), QuoteShort(m.strategy) + " in a native trace (only sim runs have a strategy)");
+  m.procs = ToInt<int>(r.Get("procs"), r.At("procs"), kMinProcs, kMaxProcs);
 }
 
 void ReadSites(const json& j, std::vector<SiteInfo>& out) {
@@ -554,6 +591,8 @@ std::string LineColumn(std::string_view text, std::size_t position) {
 // column 8: syntax error while parsing value - invalid literal; last read:
 // '1}x'; expected end of input". Keep the part after " - " without the
 // token read (it can be long or binary): "invalid literal; expected end of input".
+// A number too big for a double is "number overflow parsing '<token>'":
+// that token is cut short.
 std::string SyntaxGist(std::string what, const std::string& last_token) {
   if (std::size_t dash = what.find(" - "); dash != std::string::npos)
     what.erase(0, dash + 3);
@@ -562,6 +601,8 @@ std::string SyntaxGist(std::string what, const std::string& last_token) {
   const std::string last_read = "; last read: '" + last_token + "'";
   if (std::size_t pos = what.find(last_read); pos != std::string::npos)
     what.erase(pos, last_read.size());
+  if (std::size_t pos = what.find(last_token); !last_token.empty() && pos != std::string::npos)
+    what.replace(pos, last_token.size(), ShortLiteral(last_token));
   return what;
 }
 
@@ -639,6 +680,7 @@ class Reader final : public nlohmann::json_sax<json> {
   bool end_array() override { return Close(); }
 
   bool key(std::string& k) override {
+    just_ended_ = Section::kCount;
     Guard([&] {
       if (depth_ == 1)
         TopKey(k);
@@ -652,6 +694,10 @@ class Reader final : public nlohmann::json_sax<json> {
 
   bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception& ex) override {
+    // A value that ends right where the syntax goes wrong may be the start of
+    // a longer token (`"version": 01` reads as 0, then 1): it does not count.
+    if (just_ended_ == Section::kVersion) version_.reset();
+    if (just_ended_ == Section::kFormat) format_.reset();
     const std::size_t at = position == 0 ? 0 : position - 1;
     if (at < text_.size() && text_[at] == '\0')
       SyntaxError(at, "unexpected NUL byte");  // nlohmann takes it for the end of input
@@ -703,6 +749,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Scalar(const Value& v) {
+    just_ended_ = Section::kCount;
     if (depth_ == 0) return NotATrace(v.type);
     Guard([&] {
       switch (mode_) {
@@ -718,6 +765,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Open(Value::Type type) {
+    just_ended_ = Section::kCount;
     if (depth_ == 0) {
       if (type != Value::kObject) return NotATrace(type);
       depth_ = 1;
@@ -744,6 +792,7 @@ class Reader final : public nlohmann::json_sax<json> {
   }
 
   bool Close() {
+    just_ended_ = Section::kCount;
     --depth_;
     Guard([&] {
       if (mode_ == Mode::kDom) DomClose();
@@ -782,6 +831,7 @@ class Reader final : public nlohmann::json_sax<json> {
 
   // The value under a top-level key is complete.
   void EndSection() {
+    just_ended_ = section_;
     const Mode mode = mode_;
     mode_ = Mode::kTop;
     if (mode != Mode::kDom) return;
@@ -798,12 +848,20 @@ class Reader final : public nlohmann::json_sax<json> {
     dom_ = json();
   }
 
-  static void CheckVersion(const json& v) {
-    if (!v.is_number_integer())
-      throw TraceFormatError("version: expected an integer, got " + Describe(FromDom(v)));
-    if (v != kTraceVersion)
-      throw TraceFormatError("version: unsupported version " + v.dump() + " (this synclab reads version " +
-                             to_string(kTraceVersion) + ")");
+  static void CheckVersion(const json& j) {
+    const Value v = FromDom(j);
+    std::string version;
+    switch (v.type) {
+      case Value::kUnsigned:
+        if (v.u == kTraceVersion) return;
+        version = to_string(v.u);
+        break;
+      case Value::kNegative: version = to_string(v.i); break;
+      case Value::kBigInteger: version = ShortLiteral(v.s); break;
+      default: throw TraceFormatError("version: expected an integer, got " + Describe(v));
+    }
+    throw TraceFormatError("version: unsupported version " + version + " (this synclab reads version " +
+                           to_string(kTraceVersion) + ")");
   }
 
   void SyntaxError(std::size_t at, const std::string& why) {
@@ -852,10 +910,7 @@ class Reader final : public nlohmann::json_sax<json> {
     dom_keys_.back() = k;
     if (dom_stack_.back()->contains(k)) Throw({DomPath()}, "duplicate key");
   }
-  void DomAdd(const Value& v) {
-    if (v.type == Value::kBigInteger) Throw({DomPath()}, std::string(v.s) + " is out of range");
-    DomSlot() = ToDom(v);
-  }
+  void DomAdd(const Value& v) { DomSlot() = ToDom(v); }
 
   // --- events: streamed, one TraceEvent at a time.
 
@@ -988,6 +1043,7 @@ class Reader final : public nlohmann::json_sax<json> {
   std::string error_;  // the first content problem
   std::string syntax_;
   std::optional<json> format_, version_;
+  Section just_ended_ = Section::kCount;  // the section the latest callback completed
 
   json dom_;
   std::vector<json*> dom_stack_;        // open containers, outermost first
@@ -1023,12 +1079,24 @@ std::string ReadAll(std::FILE* f, const std::string& name) {
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) text.reserve(std::size_t(st.st_size));
   char chunk[1 << 16];
-  while (std::size_t n = std::fread(chunk, 1, sizeof chunk, f)) text.append(chunk, n);
+  while (std::size_t n = std::fread(chunk, 1, sizeof chunk, f)) {
+    // JSON text holds no NUL byte and the parser stops at the first one:
+    // so does reading (and an endless device such as /dev/zero ends).
+    if (const void* nul = std::memchr(chunk, 0, n)) {
+      text.append(chunk, std::size_t(static_cast<const char*>(nul) - chunk) + 1);
+      break;
+    }
+    text.append(chunk, n);
+  }
   if (std::ferror(f)) ThrowIo("cannot read", name, errno);
   return text;
 }
 
 }  // namespace
+
+std::string QuoteShort(std::string_view s) {
+  return s.size() <= kMaxQuoted ? Quote(s) : Quote(s.substr(0, kMaxQuoted)) + "...";
+}
 
 void WriteJson(const Trace& trace, std::ostream& out) {
   Out o([&out](std::string_view s) { return bool(out.write(s.data(), std::streamsize(s.size()))); });
@@ -1048,7 +1116,13 @@ std::string ToJson(const Trace& trace) {
 }
 
 void WriteJsonFile(const Trace& trace, const std::string& path) {
-  const std::string tmp = path + ".tmp";
+  // Only a regular file (or none yet) is replaced, through a temporary and a
+  // rename, so that a reader never sees half a trace. Anything else (a
+  // device, a FIFO, a symlink) is written in place: a rename would put a
+  // plain file where it was.
+  struct stat st;
+  const bool replace = ::lstat(path.c_str(), &st) == 0 ? S_ISREG(st.st_mode) : errno == ENOENT;
+  const std::string tmp = replace ? path + ".tmp" : path;
   errno = 0;
   File f(std::fopen(tmp.c_str(), "wb"));
   if (!f) ThrowIo("cannot write", path, errno);
@@ -1062,14 +1136,14 @@ void WriteJsonFile(const Trace& trace, const std::string& path) {
     WriteTrace(trace, o);
   } catch (...) {
     f.reset();
-    std::remove(tmp.c_str());
+    if (replace) std::remove(tmp.c_str());
     throw;
   }
   bool ok = o.Flush();
   if (std::fclose(f.release()) != 0 && ok) ok = false, err = errno;
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
+  if (ok && replace && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
   if (!ok) {
-    std::remove(tmp.c_str());
+    if (replace) std::remove(tmp.c_str());
     ThrowIo("cannot write", path, err);
   }
 }

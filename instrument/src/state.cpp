@@ -80,7 +80,7 @@ std::string State::Apply(const TraceEvent& e) {
   switch (e.kind) {
     case EventKind::kGoCreate: {
       Id child = Id(e.f[0]);
-      if (child == 0 || goroutines_[child - 1].last_seq >= 0) {
+      if (goroutines_[child - 1].last_seq >= 0) {
         return where + "go.create of " + g_label(child) + ", which already exists";
       }
       break;
@@ -104,7 +104,7 @@ std::string State::Apply(const TraceEvent& e) {
     }
     case EventKind::kGoReady: {
       Id target = Id(e.f[0]);
-      if (target == 0 || goroutines_[target - 1].status != GStatus::kBlocked) {
+      if (goroutines_[target - 1].status != GStatus::kBlocked) {
         return where + "go.ready of " + g_label(target) + ", which is not blocked";
       }
       set_status(target, GStatus::kRunnable);
@@ -175,6 +175,7 @@ std::string State::Apply(const TraceEvent& e) {
 }
 
 std::string CheckConsistency(const Trace& trace) {
+  if (std::string err = Validate(trace); !err.empty()) return err;
   State s(trace);
   for (const TraceEvent& e : trace.events) {
     std::string err = s.Apply(e);
@@ -275,7 +276,7 @@ std::string DescribeFields(const Trace& trace, const TraceEvent& e) {
 
 std::string FormatDuration(std::int64_t ns) {
   char buf[32];
-  std::int64_t a = ns < 0 ? -ns : ns;
+  const std::uint64_t a = ns < 0 ? 0 - std::uint64_t(ns) : std::uint64_t(ns);  // INT64_MIN too
   if (a < 1000) {
     std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   } else if (a < 1000000) {

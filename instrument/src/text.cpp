@@ -64,6 +64,7 @@ std::string FormatOutcome(const Trace& t) {
 }
 
 void WriteText(const Trace& t, std::ostream& out, const TextRange& range) {
+  if (std::string err = Validate(t); !err.empty()) throw TraceFormatError(err);
   out << FormatHeader(t) << '\n';
   State state(t);
   for (const TraceEvent& e : t.events) {

@@ -1,4 +1,5 @@
 // registry.cpp: the list of built-in scenarios and how they run.
+#include <algorithm>
 #include <thread>
 
 #include "synclab/instrument/recorder.h"
@@ -14,12 +15,15 @@ extern const Scenario kMutexTryLock;
 extern const Scenario kMutexUnlockUnlocked;
 extern const Scenario kMutexNotReentrant;
 extern const Scenario kMutexAbbaDeadlock;
+extern const Scenario kMutexForgottenUnlock;
 extern const Scenario kCounterLostUpdate;
+extern const Scenario kWaitGroupNegativeCounter;
 
 namespace {
 const Scenario* const kAll[] = {
     &kMutexCounter,       &kMutexStarvation,   &kMutexTryLock,      &kMutexUnlockUnlocked,
-    &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kCounterLostUpdate,
+    &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kMutexForgottenUnlock, &kCounterLostUpdate,
+    &kWaitGroupNegativeCounter,
 };
 }  // namespace
 
@@ -55,7 +59,10 @@ instrument::Trace Run(const Scenario& s, const RunOptions& o) {
     return recorder.Finish(std::move(meta), r.outcome, r.schedule);
   }
   native::Options no;
-  no.procs = o.procs > 0 ? o.procs : int(std::max(1u, std::thread::hardware_concurrency()));
+  // The CPUs, within what a trace may say (a reader rejects more).
+  no.procs = o.procs > 0 ? o.procs
+                         : std::clamp(int(std::thread::hardware_concurrency()), instrument::kMinProcs,
+                                      instrument::kMaxProcs);
   no.sink = &recorder;
   native::Result r = native::Run(main, no);
   meta.runtime = "native";

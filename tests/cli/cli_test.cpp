@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -35,12 +36,16 @@ class Sandbox {
   }
   ~Sandbox() { fs::remove_all(dir_); }
 
-  // Runs `synclab <args>` with optional stdin text, in the sandbox.
-  Result Run(const std::string& args, const std::string& input = "") const {
+  // Runs `synclab <args>` with optional stdin text, in the sandbox; its
+  // standard output goes to a file read back, or to stdout_to.
+  Result Run(const std::string& args, const std::string& input = "",
+             const std::string& stdout_to = "") const {
     fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
     std::ofstream(in) << input;
+    std::ofstream{out};  // empty, whatever an earlier run left
     std::string cmd = "cd '" + dir_.string() + "' && '" SYNCLAB_CLI "' " + args + " <'" +
-                      in.string() + "' >'" + out.string() + "' 2>'" + err.string() + "'";
+                      in.string() + "' >'" + (stdout_to.empty() ? out.string() : stdout_to) +
+                      "' 2>'" + err.string() + "'";
     int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -68,7 +73,8 @@ TEST_SUITE("cli") {
     CHECK(r.code == 0);
     for (const char* name : {"mutex/counter", "mutex/starvation", "mutex/trylock",
                              "mutex/unlock-unlocked", "mutex/not-reentrant",
-                             "mutex/abba-deadlock", "counter/lost-update"}) {
+                             "mutex/abba-deadlock", "mutex/forgotten-unlock", "counter/lost-update",
+                             "waitgroup/negative-counter"}) {
       CHECK(r.out.find(name) != std::string::npos);
     }
   }
@@ -83,9 +89,10 @@ TEST_SUITE("cli") {
     CHECK(v.out.find("valid") != std::string::npos);
   }
 
-  TEST_CASE("run exits 3 for deadlock and fatal and assert and still writes the trace") {
+  TEST_CASE("run exits 3 for deadlock and fatal and assert and panic and leak and still writes the trace") {
     Sandbox box;
-    for (const char* name : {"mutex/not-reentrant", "mutex/unlock-unlocked", "counter/lost-update"}) {
+    for (const char* name : {"mutex/not-reentrant", "mutex/unlock-unlocked", "counter/lost-update",
+                             "waitgroup/negative-counter", "mutex/forgotten-unlock"}) {
       CAPTURE(name);
       Result r = box.Run(std::string("run ") + name + " -o out.json");
       CHECK(r.code == 3);
@@ -94,6 +101,13 @@ TEST_SUITE("cli") {
     }
     Result r = box.Run("run mutex/not-reentrant -o out.json");
     CHECK(r.err.find("fatal error: all goroutines are asleep - deadlock!") != std::string::npos);
+    CHECK(box.Run("run waitgroup/negative-counter").err.find("outcome: panic\n  panic: sync: negative WaitGroup counter") !=
+          std::string::npos);
+    CHECK(box.Run("run mutex/forgotten-unlock").err.find("outcome: leak\n") != std::string::npos);
+    // The same run replayed from its trace ends the same way.
+    REQUIRE(box.Run("run waitgroup/negative-counter -o panic.json").code == 3);
+    CHECK(box.Run("run --replay panic.json -o again.json").code == 3);
+    CHECK(box.Read("again.json") == box.Read("panic.json"));
   }
 
   TEST_CASE("run without -o prints the trace as JSON or as a terminal replay") {
@@ -123,6 +137,75 @@ TEST_SUITE("cli") {
           std::string::npos);
   }
 
+  TEST_CASE("numbers on the command line are decimal and within their range or exit 2") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    const std::string seeds = " is not a decimal number from 0 to 18446744073709551615\n";
+    for (const auto& [args, message] : {
+             std::pair{"run mutex/trylock --seed -1", "--seed: \"-1\"" + seeds},
+             std::pair{"run mutex/trylock --seed ''", "--seed: \"\"" + seeds},
+             std::pair{"run mutex/trylock --seed 0x10", "--seed: \"0x10\"" + seeds},
+             std::pair{"run mutex/trylock --seed ' 7'", "--seed: \" 7\"" + seeds},
+             std::pair{"run mutex/trylock --seed 18446744073709551616",
+                       std::string("--seed: 18446744073709551616 is out of range 0-18446744073709551615\n")},
+             std::pair{"run mutex/trylock --procs 0", std::string("--procs: 0 is out of range 1-256\n")},
+             std::pair{"run mutex/trylock --procs 257", std::string("--procs: 257 is out of range 1-256\n")},
+             std::pair{"run mutex/trylock --procs 0x10", std::string("--procs: \"0x10\" is not a decimal number from 1 to 256\n")},
+             std::pair{"replay t.json --to -1", "--to: \"-1\"" + seeds},
+             std::pair{"replay t.json --from 99999999999999999999",
+                       std::string("--from: 99999999999999999999 is out of range 0-18446744073709551615\n")},
+             std::pair{"replay t.json --from 5 --to 3", std::string("replay: --to 3 is before --from 5\n")},
+             std::pair{"replay missing.json --from 5 --to 3", std::string("replay: --to 3 is before --from 5\n")},
+         }) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err.rfind("synclab: " + message, 0) == 0);
+      CHECK(r.out.empty());
+    }
+    // What is in range is taken as it is.
+    REQUIRE(box.Run("run mutex/trylock --seed 18446744073709551615 -o max.json").code == 0);
+    CHECK(box.Read("max.json").find("\"seed\":18446744073709551615,") != std::string::npos);
+    REQUIRE(box.Run("run mutex/trylock --seed 010 -o ten.json --procs 004").code == 0);
+    CHECK(box.Read("ten.json").find("\"seed\":10,\"strategy\":\"random\",\"procs\":4}") != std::string::npos);
+  }
+
+  TEST_CASE("an empty file name is an error and not the default") {
+    Sandbox box;
+    Result both = box.Run("run mutex/trylock --replay ''");
+    CHECK(both.code == 2);
+    CHECK(both.err == "synclab: give a scenario NAME or --replay FILE, not both\n");
+    Result replay = box.Run("run --replay ''");
+    CHECK(replay.code == 1);
+    CHECK(replay.err == "synclab: cannot open : No such file or directory\n");
+    Result out = box.Run("run mutex/trylock -o ''");
+    CHECK(out.code == 2);
+    CHECK(out.err == "synclab: -o: give a file name, or - for stdout\n");
+    CHECK(out.out.empty());
+  }
+
+  TEST_CASE("an unknown command or option exits 2 and says what there is") {
+    Sandbox box;
+    for (const auto& [args, message] : {
+             std::pair{"frobnicate",
+                       "synclab: unknown command \"frobnicate\" (commands: list, run, replay, validate)\n"
+                       "(run `synclab --help` for usage)\n"},
+             std::pair{"--bogus", "synclab: unknown option \"--bogus\"\n(run `synclab --help` for usage)\n"},
+             std::pair{"", "synclab: give a command: list, run, replay, validate\n(run `synclab --help` for usage)\n"},
+             std::pair{"run mutex/trylock --bogus",
+                       "synclab: The following argument was not expected: --bogus\n"
+                       "(run `synclab run --help` for usage)\n"},
+             std::pair{"list extra",
+                       "synclab: The following argument was not expected: extra\n"
+                       "(run `synclab list --help` for usage)\n"},
+         }) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err == message);
+    }
+  }
+
   TEST_CASE("I/O errors exit 1 with the path in the message") {
     Sandbox box;
     Result r = box.Run("run mutex/trylock -o no/such/dir/t.json");
@@ -131,6 +214,43 @@ TEST_SUITE("cli") {
     Result v = box.Run("validate missing.json");
     CHECK(v.code == 1);
     CHECK(v.err.find("missing.json") != std::string::npos);
+  }
+
+  TEST_CASE("output to a device is written in place and a failed write exits 1 with the reason") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/full") || !fs::is_character_file("/dev/null")) return;
+    for (const char* format : {"json", "text"}) {
+      CAPTURE(format);
+      Result full = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/full");
+      CHECK(full.code == 1);
+      CHECK(full.err == "synclab: cannot write /dev/full: No space left on device\n");
+      CHECK(fs::is_character_file("/dev/full"));
+      Result null = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/null");
+      CHECK(null.code == 0);
+      CHECK(fs::is_character_file("/dev/null"));
+    }
+  }
+
+  TEST_CASE("every command exits 1 with a message when stdout cannot be written") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/full")) return;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    for (const char* args : {"list", "validate t.json", "replay t.json", "replay t.json -i",
+                             "run mutex/trylock", "run mutex/trylock --format text"}) {
+      CAPTURE(args);
+      Result r = box.Run(args, "\n\n\n", "/dev/full");
+      CHECK(r.code == 1);
+      CHECK(r.err.find("synclab: cannot write ") != std::string::npos);
+      CHECK(r.err.find(" stdout\n") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("validate of an endless device ends with a message") {
+    Sandbox box;
+    if (!fs::is_character_file("/dev/zero")) return;
+    Result r = box.Run("validate /dev/zero");
+    CHECK(r.code == 1);
+    CHECK(r.err == "synclab: /dev/zero: line 1 column 1: unexpected NUL byte\n");
   }
 
   TEST_CASE("the same seed gives the same bytes and another seed another trace") {
@@ -167,6 +287,70 @@ TEST_SUITE("cli") {
     CHECK(r.code == 1);
     CHECK(r.err.find("bad.json") != std::string::npos);
     CHECK((r.err.find("replay") != std::string::npos));
+  }
+
+  TEST_CASE("run --replay of a trace whose meta is out of bounds fails with the field and value") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    const std::string json = box.Read("rec.json");
+    for (const auto& [from, to, message] :
+         {std::tuple{"\"procs\":2", "\"procs\":2147483647", "meta.procs: 2147483647 is out of range 1-256"},
+          std::tuple{"\"procs\":2", "\"procs\":100000", "meta.procs: 100000 is out of range 1-256"},
+          std::tuple{"\"runtime\":\"sim\"", "\"runtime\":\"jvm\"", "meta.runtime: unknown runtime \"jvm\""},
+          std::tuple{"\"strategy\":\"random\"", "\"strategy\":\"lifo\"", "meta.strategy: unknown strategy \"lifo\""}}) {
+      CAPTURE(to);
+      std::string bad = json;
+      bad.replace(bad.find(from), std::string(from).size(), to);
+      box.Write("bad.json", bad);
+      Result r = box.Run("run --replay bad.json -o out.json");
+      CHECK(r.code == 1);
+      CHECK(r.err.find(std::string("synclab: bad.json: ") + message) != std::string::npos);
+      CHECK_FALSE(fs::exists(box.Path("out.json")));
+    }
+  }
+
+  TEST_CASE("run --replay that differs from the recording says where") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    const std::string json = box.Read("rec.json");
+    auto differs = [&](const std::string& from, const std::string& to) {
+      std::string bad = json;
+      const std::size_t at = bad.rfind(from);  // the last: the last event, the last site
+      REQUIRE(at != std::string::npos);
+      box.Write("bad.json", bad.replace(at, from.size(), to));
+      Result r = box.Run("run --replay bad.json -o out.json");
+      CHECK(r.code == 1);
+      CHECK_FALSE(fs::exists(box.Path("out.json")));
+      return r.err;
+    };
+    // The last event a little later: still a valid trace, but not what the run does.
+    const std::size_t last = json.rfind("{\"seq\":");
+    const std::string seq = json.substr(last + 7, json.find(',', last) - last - 7);
+    const std::size_t t = json.find("\"t\":", last);
+    const std::string time = json.substr(t, json.find(',', t) - t);
+    CHECK(differs(time, time + "0") ==
+          "synclab: bad.json: the replay differs from the recording at events[" + seq +
+              "] (was the scenario changed since?)\n");
+    CHECK(differs("\"line\":", "\"line\":1").find("differs from the recording at sites[") != std::string::npos);
+    CHECK(differs("\"message\":\"\"", "\"message\":\"x\"").find("differs from the recording at outcome.message") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("an unknown scenario is named in a message of bounded size") {
+    Sandbox box;
+    const std::string name(100000, 'x');
+    Result r = box.Run("run " + name);
+    CHECK(r.code == 2);
+    CHECK(r.err.size() < 200);
+    CHECK(r.err.find("unknown scenario \"" + name.substr(0, 40) + "\"...") != std::string::npos);
+    REQUIRE(box.Run("run mutex/trylock -o rec.json").code == 0);
+    std::string json = box.Read("rec.json");
+    json.replace(json.find("mutex/trylock"), 13, name);
+    box.Write("bad.json", json);
+    Result p = box.Run("run --replay bad.json");
+    CHECK(p.code == 1);
+    CHECK(p.err.size() < 200);
+    CHECK(p.err.find("bad.json: unknown scenario \"" + name.substr(0, 40) + "\"...") != std::string::npos);
   }
 
   TEST_CASE("a native trace cannot be replayed") {
@@ -220,6 +404,52 @@ TEST_SUITE("cli") {
 
     box.Write("garbage.json", std::string("\x00\xff{[", 4));
     CHECK(box.Run("validate garbage.json").code == 1);
+  }
+
+  TEST_CASE("validate and replay reject an event with g 0 that needs a goroutine") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation -o t.json").code == 0);
+    const std::string json = box.Read("t.json");
+    for (const char* ev : {"go.start", "go.run", "go.yield", "go.preempt", "go.end", "go.park",
+                           "mutex.lock.slow.spin"}) {
+      CAPTURE(ev);
+      // The first such event, made by the runtime instead of its goroutine.
+      // (The run has no go.preempt: a go.yield, which has no fields either, becomes one.)
+      std::string bad = json;
+      const std::string name = std::string("\"ev\":\"") + ev + "\"";
+      if (std::string_view(ev) == "go.preempt") bad.replace(bad.find("\"ev\":\"go.yield\""), 15, name);
+      const std::size_t at = bad.find(name);
+      REQUIRE(at != std::string::npos);
+      const std::size_t g = bad.rfind("\"g\":", at);
+      bad.replace(g, bad.find(',', g) - g, "\"g\":0");
+      box.Write("bad.json", bad);
+      for (const char* cmd : {"validate", "replay"}) {
+        CAPTURE(cmd);
+        Result r = box.Run(std::string(cmd) + " bad.json");
+        CHECK(r.code == 1);
+        CHECK(r.err.find("bad.json: events[") != std::string::npos);
+        CHECK(r.err.find("].g: 0 (the runtime) cannot make a " + std::string(ev)) != std::string::npos);
+      }
+    }
+  }
+
+  TEST_CASE("replay of a trace whose events contradict each other names the file and prints nothing") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    std::string json = box.Read("t.json");
+    // Late in the trace, so a replay would have printed much before it.
+    std::size_t at = json.rfind("\"ev\":\"mutex.unlock.fast\"");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, std::string("\"ev\":\"mutex.unlock.fast\"").size(), "\"ev\":\"mutex.lock.fast\"");
+    box.Write("bad.json", json);
+    for (const char* args : {"replay bad.json", "replay bad.json --to 2", "replay bad.json -i"}) {
+      CAPTURE(args);
+      Result r = box.Run(args, "\n");
+      CHECK(r.code == 1);
+      CHECK(r.err.rfind("synclab: bad.json: events[", 0) == 0);
+      CHECK(r.err.find("held by") != std::string::npos);
+      CHECK(r.out.empty());
+    }
   }
 
   TEST_CASE("validate rejects a trace whose events contradict each other") {

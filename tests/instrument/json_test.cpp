@@ -13,9 +13,12 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "synclab/instrument/json.h"
+#include "synclab/instrument/state.h"
 
 using namespace synclab;
 using namespace synclab::instrument;
@@ -147,7 +150,7 @@ TEST_SUITE("instrument.json") {
   TEST_CASE("extreme values read back equal") {
     Trace t = Sample();
     t.meta.seed = std::numeric_limits<std::uint64_t>::max();
-    t.meta.procs = std::numeric_limits<int>::min();
+    t.meta.procs = kMaxProcs;
     t.sites[0].line = t.sites[0].column = std::numeric_limits<std::uint32_t>::max();
     t.events.back().t = std::numeric_limits<std::int64_t>::max();
     t.events[2].f[0] = std::numeric_limits<std::int64_t>::min();
@@ -159,7 +162,9 @@ TEST_SUITE("instrument.json") {
   }
 
   TEST_CASE("an empty trace reads back equal") {
-    CHECK(ReadJson(ToJson(Trace{})) == Trace{});
+    Trace t;
+    t.meta = {"", "sim", 0, "rr", 1};
+    CHECK(ReadJson(ToJson(t)) == t);
   }
 
   TEST_CASE("the same trace is written as the same bytes") {
@@ -209,6 +214,7 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("the schedule is written 32 ids to a line") {
     Trace t;
+    t.meta = {"", "sim", 0, "rr", 1};
     t.goroutines = {{1, 0, "main", 0}};
     t.schedule.assign(33, 1);
     const std::string text = ToJson(t);
@@ -242,11 +248,43 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadJson(ToJson(t)) == t);
   }
 
-  TEST_CASE("a sim meta without seed or strategy reads as 0 and empty") {
-    const Trace t = ReadJson(SampleWith(",\"seed\":1,\"strategy\":\"random\"", ""));
+  TEST_CASE("a sim meta without a seed reads as seed 0") {
+    const Trace t = ReadJson(SampleWith(",\"seed\":1", ""));
     CHECK(t.meta.seed == 0);
-    CHECK(t.meta.strategy == "");
+    CHECK(t.meta.strategy == "random");
     CHECK(t.meta.procs == 2);
+  }
+
+  TEST_CASE("meta is held to the bounds the command line takes") {
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":2147483647")) == "meta.procs: 2147483647 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":100000")) == "meta.procs: 100000 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":257")) == "meta.procs: 257 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":0")) == "meta.procs: 0 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":-1")) == "meta.procs: -1 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":99999999999999999999")) ==
+          "meta.procs: 99999999999999999999 is out of range 1-256");
+    CHECK(ReadError(SampleWith("\"procs\":2", "\"procs\":\"2\"")) == "meta.procs: expected an integer, got a string");
+    CHECK(ReadJson(SampleWith("\"procs\":2", "\"procs\":256")).meta.procs == 256);
+    CHECK(ReadJson(SampleWith("\"procs\":2", "\"procs\":1")).meta.procs == 1);
+
+    CHECK(ReadError(SampleWith("\"runtime\":\"sim\"", "\"runtime\":\"jvm\"")) ==
+          "meta.runtime: unknown runtime \"jvm\" (sim or native)");
+    CHECK(ReadError(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"fifo\"")) ==
+          "meta.strategy: unknown strategy \"fifo\" (random or rr)");
+    CHECK(ReadError(SampleWith(",\"strategy\":\"random\"", "")) ==
+          "meta.strategy: missing (a sim trace names its strategy: random or rr)");
+    CHECK(ReadJson(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"rr\"")).meta.strategy == "rr");
+  }
+
+  TEST_CASE("a native trace has neither a strategy nor a schedule") {
+    Trace t = Sample();
+    t.meta = {"mutex/starvation", "native", 0, "", 8};
+    t.schedule.clear();
+    const std::string text = ToJson(t);
+    CHECK(ReadError(Replace(text, "\"procs\":8", "\"strategy\":\"rr\",\"procs\":8")) ==
+          "meta.strategy: \"rr\" in a native trace (only sim runs have a strategy)");
+    CHECK(ReadError(Replace(text, "\"schedule\": []", "\"schedule\": [1,2,1]")) ==
+          "schedule: a native trace has no schedule, got 3 decisions");
   }
 
   TEST_CASE("strings are escaped and invalid UTF-8 is written as U+FFFD") {
@@ -433,10 +471,8 @@ TEST_SUITE("instrument.json") {
           "events[7].t: 9223372036854775808 is out of range (-9223372036854775808 to 9223372036854775807)");
     CHECK(ReadError(Replace(text, "\"t\":1040", "\"t\":99999999999999999999")) ==
           "events[7].t: 99999999999999999999 is out of range (-9223372036854775808 to 9223372036854775807)");
-    CHECK(ReadError(Replace(text, "\"procs\":2", "\"procs\":2147483648")) ==
-          "meta.procs: 2147483648 is out of range (-2147483648 to 2147483647)");
     CHECK(ReadError(Replace(text, "\"seed\":1", "\"seed\":18446744073709551616")) ==
-          "meta.seed: 18446744073709551616 is out of range");
+          "meta.seed: 18446744073709551616 is out of range (0 to 18446744073709551615)");
     CHECK(ReadError(Replace(text, "\"schedule\": [\n    1,2,", "\"schedule\": [\n    1,-1,")) ==
           "schedule[1]: -1 is out of range (0 to 4294967295)");
   }
@@ -494,6 +530,39 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadError(ToJson(t)) == "schedule[0]: no goroutine 0");
   }
 
+  TEST_CASE("an event with g 0 is rejected unless the runtime makes it") {
+    // One object per kind, so every event finds its kind: id = kind.
+    Trace base;
+    base.meta = {"all", "sim", 0, "rr", 1};
+    base.goroutines = {{1, 0, "main", 0}, {2, 1, "g2", 0}};
+    for (std::size_t k = 1; k < std::size_t(ObjectKind::kCount); k++)
+      base.objects.push_back({Id(k), ObjectKind(k), std::string(trace::kObjectKindNames[k]), 0, 0});
+    for (std::size_t k = 0; k < std::size(trace::kEventInfo); k++) {
+      const trace::EventInfo& info = trace::kEventInfo[k];
+      CAPTURE(info.name);
+      TraceEvent e = Ev(0, 0, Id(info.object), EventKind(k), 0);
+      for (std::size_t i = 0; i < info.field_count; i++)
+        if (info.fields[i].type == trace::FieldType::kG) e.f[i] = 2;
+      Trace t = base;
+      t.events = {e};
+      if (EventKind(k) == EventKind::kGoReady) {
+        CHECK(ReadError(ToJson(t)) == "(read without error)");  // a timer readies a sleeper
+      } else {
+        CHECK(ReadError(ToJson(t)) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));
+        CHECK(CheckConsistency(t) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));
+      }
+    }
+  }
+
+  TEST_CASE("a goroutine field of 0 is rejected") {
+    Trace t = Sample();
+    t.events[0].f[0] = 0;  // go.create's child
+    CHECK(ReadError(ToJson(t)) == "events[0].child: no goroutine 0");
+    t = Sample();
+    t.events[6].f[2] = 0;  // sema.release.wake's waiter
+    CHECK(ReadError(ToJson(t)) == "events[6].waiter: no goroutine 0");
+  }
+
   TEST_CASE("an invalid trace is still written and the reader names its problem") {
     Trace t = Sample();
     t.events[3].f[2] = 5;                          // a bool field holding 5
@@ -507,6 +576,81 @@ TEST_SUITE("instrument.json") {
     CHECK(text.find("\"reason\":99") != std::string::npos);
     CHECK(text.find("\"ev\":9999") != std::string::npos);
     CHECK(ReadError(text) == "objects[0].kind: expected a string, got an integer");
+  }
+
+  TEST_CASE("a message quotes at most a short prefix of a bad key or value") {
+    const std::string text = ToJson(Sample());
+    // (Beyond about 309 digits nlohmann cannot even make a double of a number:
+    // that is a syntax error, below.)
+    const std::string key(10'000'000, 'k'), odd = "a b" + key, digits(300, '9');
+    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 1, ";
+    const std::string park = "\"ev\":\"mutex.lock.slow.park\",\"site\":3,";
+    const std::string prefix40 = key.substr(0, 40);
+    for (const auto& [bad, message] : {
+             std::pair{Replace(text, "\"version\": 1,", "\"version\": 1, \"" + key + "\": 1,"),
+                       "[\"" + prefix40 + "\"...]: unknown key"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":2,\"" + key + "\":1"),
+                       "meta[\"" + prefix40 + "\"...]: unknown key"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":2,\"" + odd + "\":1"),
+                       "meta[\"a b" + key.substr(0, 37) + "\"...]: unknown key"},
+             std::pair{Replace(text, park, park + "\"" + key + "\":1,"),
+                       "events[3][\"" + prefix40 + "\"...]: unknown field for mutex.lock.slow.park"},
+             std::pair{Replace(text, "\"t\":1040", "\"t\":" + digits),
+                       "events[7].t: " + digits.substr(0, 40) + "... is out of range (-9223372036854775808 to 9223372036854775807)"},
+             std::pair{Replace(text, "\"procs\":2", "\"procs\":" + digits),
+                       "meta.procs: " + digits.substr(0, 40) + "... is out of range 1-256"},
+             std::pair{Replace(text, "\"version\": 1", "\"version\": " + digits),
+                       "version: unsupported version " + digits.substr(0, 40) + "... (this synclab reads version 1)"},
+             std::pair{Replace(text, "\"ev\":\"mutex.lock.slow.park\"", "\"ev\":\"" + key + "\""),
+                       "events[3].ev: unknown event \"" + prefix40 + "\"..."},
+             std::pair{head + "\"" + key + "\": " + std::string(1'000'000, '['), "[\"" + prefix40 + "\"...]: unknown key"},
+         }) {
+      const std::string got = ReadError(bad);
+      CHECK(got.size() < 200);
+      CHECK(got == message);
+    }
+    const std::string huge(10'000'000, '9');
+    const std::string got = ReadError(Replace(text, "\"t\":1040", "\"t\":" + huge));
+    CHECK(got.size() < 200);
+    CHECK(got.find(": number overflow parsing '" + huge.substr(0, 40) + "...'") != std::string::npos);
+  }
+
+  TEST_CASE("a version with a leading zero is a syntax error and not version 0") {
+    const std::string text = ToJson(Sample());
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 01")) ==
+          "line 3 column 15: unexpected number literal; expected '}'");
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 07")) ==
+          "line 3 column 15: unexpected number literal; expected '}'");
+    // Cut right after it, a version may be the start of a longer number.
+    CHECK(ReadError(text.substr(0, text.find("\"version\": 1") + 12)) ==
+          "line 3 column 15: unexpected end of input; expected '}'");
+    // Followed by anything valid, it is the version.
+    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 7 ")) ==
+          "version: unsupported version 7 (this synclab reads version 1)");
+  }
+
+  TEST_CASE("problems Validate finds in a trace in memory name the value") {
+    Trace t = Sample();
+    t.objects[0].kind = ObjectKind::kGoroutine;
+    CHECK(Validate(t) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
+    CHECK(ReadError(ToJson(t)) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
+    t.objects[0].kind = ObjectKind(200);
+    CHECK(Validate(t) == "objects[0].kind: 200 is not an object kind (sema, mutex, waitgroup or var)");
+    t = Sample();
+    t.events[3].f[2] = 5;
+    CHECK(Validate(t) == "events[3].lifo: 5 is not a bool");
+    t = Sample();
+    t.events[4].f[0] = 99;
+    CHECK(Validate(t) == "events[4].reason: 99 is not a wait reason");
+    t = Sample();
+    t.events[5].kind = EventKind(9999);
+    CHECK(Validate(t) == "events[5].ev: 9999 is not an event");
+    t = Sample();
+    t.outcome.status = rt::Status(77);
+    CHECK(Validate(t) == "outcome.status: 77 is not a status");
+    t = Sample();
+    t.outcome.blocked[0].reason = WaitReason(66);
+    CHECK(Validate(t) == "outcome.blocked[0].reason: 66 is not a wait reason");
   }
 
   TEST_CASE("deep nesting is rejected without exhausting the stack") {
@@ -573,6 +717,52 @@ TEST_SUITE("instrument.json") {
                          TraceIoError);
     CHECK_FALSE(std::filesystem::exists(target + ".tmp"));
     CHECK(std::filesystem::is_directory(target));
+  }
+
+  TEST_CASE("a FIFO is written in place and not replaced by a file") {
+    TempDir dir;
+    const std::string fifo = dir / "fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so the writer does not wait
+    REQUIRE(reader >= 0);
+    WriteJsonFile(Sample(), fifo);  // a small trace: it fits in the pipe
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(reader, buf, sizeof buf)) > 0;) got.append(buf, std::size_t(n));
+    ::close(reader);
+    CHECK(std::filesystem::is_fifo(std::filesystem::symlink_status(fifo)));
+    CHECK(got == ToJson(Sample()));
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path), {}) == 1);
+  }
+
+  TEST_CASE("a symlink is written through and stays a symlink") {
+    TempDir dir;
+    WriteText(dir / "target.json", "old");
+    std::filesystem::create_symlink("target.json", dir / "link.json");
+    WriteJsonFile(Sample(), dir / "link.json");
+    CHECK(std::filesystem::is_symlink(dir / "link.json"));
+    CHECK(ReadText(dir / "target.json") == ToJson(Sample()));
+  }
+
+  TEST_CASE("a write to a full device fails with the reason and leaves the device alone") {
+    if (!std::filesystem::is_character_file("/dev/full")) return;  // not on this system
+    CHECK_THROWS_WITH_AS(WriteJsonFile(Sample(), "/dev/full"), "cannot write /dev/full: No space left on device",
+                         TraceIoError);
+    CHECK(std::filesystem::is_character_file("/dev/full"));
+    CHECK_FALSE(std::filesystem::exists("/dev/full.tmp"));
+  }
+
+  TEST_CASE("reading stops at a NUL byte so that an endless device ends with a message") {
+    TempDir dir;
+    const std::string text = ToJson(Sample());
+    WriteText(dir / "nul.json", text + std::string("\0", 1) + "{\"format\": \"foo\"}");
+    const std::size_t lines = std::size_t(std::count(text.begin(), text.end(), '\n'));
+    CHECK_THROWS_WITH_AS(ReadJsonFile(dir / "nul.json"),
+                         ("line " + std::to_string(lines + 1) + " column 1: unexpected NUL byte").c_str(),
+                         TraceFormatError);
+    if (std::filesystem::is_character_file("/dev/zero")) {
+      CHECK_THROWS_WITH_AS(ReadJsonFile("/dev/zero"), "line 1 column 1: unexpected NUL byte", TraceFormatError);
+    }
   }
 
   TEST_CASE("a trace is read from stdin for the path -") {

@@ -54,7 +54,9 @@ TEST_SUITE("scenarios sim") {
         {"mutex/trylock", rt::Status::kOk},          {"mutex/unlock-unlocked", rt::Status::kFatal},
         {"mutex/not-reentrant", rt::Status::kDeadlock},
         {"mutex/abba-deadlock", rt::Status::kDeadlock},
+        {"mutex/forgotten-unlock", rt::Status::kLeak},
         {"counter/lost-update", rt::Status::kAssert},
+        {"waitgroup/negative-counter", rt::Status::kPanic},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {

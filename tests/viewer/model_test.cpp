@@ -133,6 +133,33 @@ TEST_SUITE("viewer.model") {
     CHECK_THROWS_WITH_AS(Build(t), doctest::Contains("events[3].g"), instrument::TraceFormatError);
   }
 
+  TEST_CASE("a trace with g 0 where a goroutine must act is rejected with a message") {
+    instrument::Trace t = Record("mutex/starvation");
+    const std::uint64_t start = FirstOf(t, EventKind::kGoStart);
+    t.events[start].g = 0;
+    const std::string expected = "events[" + std::to_string(start) + "].g: 0 (the runtime) cannot make a go.start";
+    CHECK_THROWS_WITH_AS(Build(t), expected.c_str(), instrument::TraceFormatError);
+  }
+
+  TEST_CASE("the queue the viewer shows puts a LIFO waiter first") {
+    // G2 queues (FIFO), then G3 at the head (LIFO, as a waiter that has
+    // waited before), then G4 at the tail.
+    instrument::Trace t;
+    t.meta = {"test", "sim", 1, "random", 2};
+    t.goroutines = {{1, 0, "main", 0}, {2, 1, "a", 0}, {3, 1, "b", 0}, {4, 1, "c", 0}};
+    t.objects = {{1, trace::ObjectKind::kMutex, "mu", 0, 0}, {2, trace::ObjectKind::kSema, "mu.sema", 1, 0}};
+    for (auto [g, lifo] : {std::pair<Id, bool>{2, false}, {3, true}, {4, false}}) {
+      t.events.push_back({0, 0, g, 2, EventKind::kSemaEnqueue, 0, {0, 1, lifo}});
+      t.events.push_back({0, 0, g, 2, EventKind::kGoPark, 0, {std::int64_t(trace::WaitReason::kSemacquire)}});
+    }
+    for (std::size_t i = 0; i < t.events.size(); ++i) t.events[i].seq = i;
+    const Model m = Build(t);
+    const nlohmann::json j = nlohmann::json::parse(DumpState(m, AtStep(m.size() - 1)));
+    CHECK(j["objects"][0]["mutex"]["queue"] == nlohmann::json::array({3, 2, 4}));
+    CHECK(j["objects"][1]["queue"] == nlohmann::json::array({3, 2, 4}));
+    CHECK(nlohmann::json::parse(DumpState(m, AtStep(3)))["objects"][1]["queue"] == nlohmann::json::array({3, 2}));
+  }
+
   TEST_CASE("a goroutine's spans give its status at every step") {
     const Model m = Build(Record("mutex/starvation"));
     for (Id g = 1; g <= m.trace().goroutines.size(); ++g) {
@@ -223,6 +250,23 @@ TEST_SUITE("viewer.model") {
       m.HoldBlocks(2, axis, 0, extent, extent / 200, holds);
       CHECK(!holds.empty());
       CHECK(holds.size() <= 2 * 200 + 2);
+    }
+  }
+
+  TEST_CASE("lanes end when the clock is too far on for a double to tell events apart") {
+    // Past 2^53 ns adding a small width to a time leaves it as it was.
+    instrument::Trace t = Record("mutex/starvation");
+    for (std::size_t k = 10; k < t.events.size(); ++k) t.events[k].t += std::int64_t(1) << 60;
+    const Model m = Build(t);
+    const double extent = m.Extent(Axis::kTime);
+    std::vector<LaneBlock> blocks;
+    std::vector<HoldBlock> holds;
+    for (Id g = 1; g <= t.goroutines.size(); ++g) {
+      CAPTURE(g);
+      m.Blocks(g, Axis::kTime, 0, extent, 1.0, blocks);
+      CHECK(blocks.size() <= m.Spans(g).size());
+      m.HoldBlocks(g, Axis::kTime, 0, extent, 1.0, holds);
+      CHECK(holds.size() <= m.size());
     }
   }
 

@@ -285,6 +285,7 @@ void Model::Blocks(Id g, Axis axis, double from, double to, double min_width,
         std::partition_point(spans.begin() + std::ptrdiff_t(k), spans.end(),
                              [&](const Span& sp) { return Position(axis, sp.begin) < b + min_width; }) -
         spans.begin());
+    j = std::max(j, k + 1);  // span k at least: b + min_width == b where times outgrow a double
     if (j - 1 > k && end(j - 1) > b + min_width) --j;
     std::size_t best = 0;
     for (std::size_t s = 1; s < kStatusCount; ++s) {
@@ -324,6 +325,7 @@ void Model::HoldBlocks(Id g, Axis axis, double from, double to, double min_width
           std::partition_point(holds.begin() + std::ptrdiff_t(k), holds.end(),
                                [&](const Hold& h) { return Position(axis, h.begin) < b + min_width; }) -
           holds.begin());
+      j = std::max(j, k + 1);  // as in Blocks
       if (j - 1 > k && end(j - 1) > b + min_width) --j;
       const double to_merged = std::max(end(j - 1), b + min_width);
       if (!out.empty() && out.back().merged && out.back().mutex == mutex && out.back().to >= b) {

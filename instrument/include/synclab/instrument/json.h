@@ -32,8 +32,14 @@ class TraceIoError : public std::runtime_error {
 
 void WriteJson(const Trace& trace, std::ostream& out);
 std::string ToJson(const Trace& trace);
-// Writes atomically enough for our users: to path + ".tmp", then renames.
+// Writes atomically enough for our users: to path + ".tmp", then renames;
+// in place if path is there and not a regular file (a device, a FIFO, a
+// symlink), which a rename would replace. Throws TraceIoError with the reason.
 void WriteJsonFile(const Trace& trace, const std::string& path);
+
+// Text from the input for a message: a JSON string of at most its first 40
+// bytes, then "..." (no input makes a huge message).
+std::string QuoteShort(std::string_view s);
 
 Trace ReadJson(std::string_view text);
 Trace ReadJsonFile(const std::string& path);  // "-" reads stdin

@@ -55,6 +55,8 @@ struct ObjectState {
   const std::int64_t* Field(std::string_view name) const;
 };
 
+// The fold indexes its tables by the trace's ids, so it takes only a trace
+// that passed Validate (trace.h): every reader's trace, every recorded one.
 class State {
  public:
   explicit State(const Trace& trace);
@@ -79,7 +81,7 @@ class State {
   std::vector<ObjectState> objects_;
 };
 
-// Folds a whole trace; returns the first contradiction or "".
+// Validates a trace and folds it; returns the first problem or contradiction, or "".
 std::string CheckConsistency(const Trace& trace);
 
 // "G3" or "G3 worker".

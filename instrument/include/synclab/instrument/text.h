@@ -28,7 +28,8 @@ struct TextRange {
 };
 
 // The whole replay: header, the events in [from, to], the outcome. Throws
-// TraceFormatError (json.h) if the events contradict each other.
+// TraceFormatError (json.h) if the trace is invalid or its events contradict
+// each other.
 void WriteText(const Trace& trace, std::ostream& out, const TextRange& range = {});
 
 }  // namespace synclab::instrument

@@ -20,6 +20,12 @@ namespace synclab::instrument {
 inline constexpr int kTraceVersion = 1;
 inline constexpr std::string_view kTraceFormat = "synclab-trace";
 
+// How a run can be made: what the command line accepts, and what a reader
+// accepts in a trace's meta. (The sim's strategies are sim::kStrategyNames.)
+inline constexpr int kMinProcs = 1;
+inline constexpr int kMaxProcs = 256;
+inline constexpr std::string_view kRuntimeNames[] = {"sim", "native"};
+
 using Id = std::uint32_t;  // a dense trace id; 0 = none
 
 struct SiteInfo {
@@ -104,8 +110,15 @@ struct Trace {
 };
 
 // Checks the invariants a reader relies on beyond the JSON shape: ids in
-// range, seq == index, time never going back, fields of known events.
-// Returns the first problem as "events[12].g: no goroutine 9", or "".
+// range, seq == index, time never going back, fields of known events, a
+// goroutine for every event but the runtime's go.ready and in every
+// goroutine field. Returns the first problem as "events[12].g: no goroutine 9",
+// or "".
 std::string Validate(const Trace& trace);
+
+// Where two traces first differ, in file order: "meta.seed", "sites[2]",
+// "events[12]" (also the first event only one of them has), "outcome.message";
+// "" if they are equal.
+std::string FirstDifference(const Trace& a, const Trace& b);
 
 }  // namespace synclab::instrument
