@@ -158,7 +158,7 @@ class NativeRun final : public rt::Runtime {
   explicit NativeRun(const Options& options)
       : sink_(options.sink), procs_(options.procs > 0 ? options.procs : HardwareProcs()) {}
 
-  Result Run(const std::function<void()>& main, const Site& site);
+  Result Run(const std::function<void()>& main);
 
   void Point(std::int64_t) override {}
   void Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) override;
@@ -358,8 +358,8 @@ void NativeRun::Fatal(std::string_view message) {
   throw FatalError(std::string(message));
 }
 
-Result NativeRun::Run(const std::function<void()>& main, const Site& site) {
-  Spawn(main, "main", 0, site);
+Result NativeRun::Run(const std::function<void()>& main) {
+  Spawn(main, "main", 0, Site{});  // no go statement started main
   Result result;
   std::unique_lock l(mu_);
   cv_.wait(l, [&] { return main_done_ || ended_; });
@@ -406,9 +406,9 @@ Result NativeRun::Run(const std::function<void()>& main, const Site& site) {
 
 }  // namespace
 
-Result Run(const std::function<void()>& main, const Options& options, Site site) {
+Result Run(const std::function<void()>& main, const Options& options) {
   NativeRun run(options);
-  return run.Run(main, site);
+  return run.Run(main);
 }
 
 }  // namespace synclab::native

@@ -161,7 +161,7 @@ class SimRuntime final : public rt::Runtime {
   explicit SimRuntime(const Options& o)
       : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)) {}
 
-  Result Run(const std::function<void()>& main, const Site& site);
+  Result Run(const std::function<void()>& main);
 
   void Point(std::int64_t cost_ns) override;
   void Park(WaitReason reason, ObjectId obj, Site site, rt::ParkUnlock unlock) override;
@@ -348,11 +348,11 @@ void SimRuntime::SwitchTo(SimG* next) {
   Suspend();
 }
 
-Result SimRuntime::Run(const std::function<void()>& main, const Site& site) {
+Result SimRuntime::Run(const std::function<void()>& main) {
   ctx_ = rt::ThreadCtx{this, options_.sink, nullptr, true};
   rt::ThreadCtx* saved = rt::detail::tls_ctx;
   rt::detail::tls_ctx = &ctx_;
-  main_ = Spawn(main, "main", 0, site);
+  main_ = Spawn(main, "main", 0, Site{});  // no go statement started main
   global_.push_back(main_);
   next_ = PickNext();
   while (next_ != nullptr) {
@@ -728,9 +728,9 @@ void SimRuntime::Work(std::int64_t ns, const Site& site) {
 
 }  // namespace
 
-Result Run(const std::function<void()>& main, const Options& options, Site site) {
+Result Run(const std::function<void()>& main, const Options& options) {
   SimRuntime runtime(options);
-  return runtime.Run(main, site);
+  return runtime.Run(main);
 }
 
 }  // namespace synclab::sim

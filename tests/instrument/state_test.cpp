@@ -26,7 +26,7 @@ Trace With(std::vector<TraceEvent> events) {
   return t;
 }
 
-TraceEvent Ev(Id g, Id obj, EventKind kind, std::array<std::int64_t, 4> f = {}) {
+TraceEvent Ev(Id g, Id obj, EventKind kind, std::array<std::int64_t, trace::kMaxFields> f = {}) {
   return {0, 0, g, obj, kind, 0, f};
 }
 

@@ -12,7 +12,7 @@ using trace::WaitReason;
 namespace {
 
 TraceEvent Ev(std::uint64_t seq, std::int64_t t, Id g, Id obj, EventKind kind,
-              std::array<std::int64_t, 4> f = {}) {
+              std::array<std::int64_t, trace::kMaxFields> f = {}) {
   return {seq, t, g, obj, kind, 0, f};
 }
 

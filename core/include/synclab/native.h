@@ -27,8 +27,6 @@ struct Result {
 // Runs main as goroutine 1 on a new thread; returns when it returns (or the
 // run fails) and every goroutine has been joined. Goroutines still parked
 // then are unwound (their destructors run) newest first.
-// `site` is main's creation site in the trace: where Run was called.
-Result Run(const std::function<void()>& main, const Options& options,
-           Site site = Site::current());
+Result Run(const std::function<void()>& main, const Options& options);
 
 }  // namespace synclab::native

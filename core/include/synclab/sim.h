@@ -78,8 +78,6 @@ class ReplayError : public std::runtime_error {
 // Runs main as goroutine 1 and returns when it returns or the run fails.
 // Goroutine ids are 1, 2, ... in creation order. Not reentrant: a goroutine
 // must not call Run.
-// `site` is main's creation site in the trace: where Run was called.
-Result Run(const std::function<void()>& main, const Options& options,
-           Site site = Site::current());
+Result Run(const std::function<void()>& main, const Options& options);
 
 }  // namespace synclab::sim
