@@ -101,19 +101,6 @@ GLFWwindow* OpenWindow(int width, int height, bool visible, const char* title) {
   return window;
 }
 
-// ImGui's default font rebuilt at the scale (13 px at 1), not stretched, so
-// that large text stays sharp on a projector; and the theme at that scale.
-void ApplyLook(const Settings& s) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  ImFontConfig font;
-  font.SizePixels = std::round(13 * s.font_scale);
-  font.OversampleH = font.OversampleV = 1;
-  font.PixelSnapH = true;
-  io.Fonts->AddFontDefault(&font);
-  ApplyStyle(s.theme, s.font_scale);
-}
-
 void ClearToBackground(const Gl& gl, int width, int height) {
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   gl.Viewport(0, 0, width, height);
@@ -167,7 +154,7 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
   ImGui::GetIO().IniFilename = ini.empty() ? nullptr : ini.c_str();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
-  ApplyLook(s);
+  ApplyLook(s.theme, s.font_scale);
 
   std::string shown_title = title;
   ImVec2 last_display(0, 0);
@@ -186,7 +173,7 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
     }
     if (app.TakeStyleChange()) {
       ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ApplyLook(app.settings());
+      ApplyLook(app.settings().theme, app.settings().font_scale);
       ImGui_ImplOpenGL3_CreateFontsTexture();
     }
     ImGui_ImplOpenGL3_NewFrame();
@@ -251,7 +238,7 @@ std::string RenderPng(App& app, int width, int height, const std::filesystem::pa
     io.DisplaySize = ImVec2(float(width), float(height));
     io.DeltaTime = 1.0f / 60;
     ImGui_ImplOpenGL3_Init("#version 330");
-    ApplyLook(app.settings());
+    ApplyLook(app.settings().theme, app.settings().font_scale);
     app.ResetLayout();
     // A few frames, for windows and tables to settle their sizes and the
     // panels to scroll to the cursor.

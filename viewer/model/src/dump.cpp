@@ -16,7 +16,11 @@ std::string DumpState(const Model& m, const Cursor& c) {
   out["trace"] = {{"scenario", t.meta.scenario}, {"events", t.events.size()}};
   out["cursor"] = {{"step", c.step},           {"playing", c.playing},
                    {"speed", c.speed},         {"goroutine", c.goroutine},
-                   {"object", c.object},       {"breakpoints", {{"kinds", json::array()},
+                   {"object", c.object},
+                   {"notice", c.notice == Notice::kNoLaterHit     ? "no later hit"
+                              : c.notice == Notice::kNoEarlierHit ? "no earlier hit"
+                                                                  : ""},
+                   {"breakpoints", {{"kinds", json::array()},
                                                                 {"goroutines", c.breakpoints.goroutines},
                                                                 {"objects", c.breakpoints.objects}}}};
   for (trace::EventKind k : c.breakpoints.kinds) {
