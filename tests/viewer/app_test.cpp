@@ -121,6 +121,19 @@ TEST_SUITE("viewer.app") {
     CHECK(h.app().cursor().step == 0);
   }
 
+  TEST_CASE("loading another trace clears the event filter") {
+    Harness h("mutex/starvation");
+    h.app().event_log().filter.Set("polite");
+    h.Settle();
+    REQUIRE(h.app().event_log().filter.active());
+    h.Frame(Shortcuts{.run = true});
+    h.Settle();
+    h.Frame({}, 0, kEnter);  // Run
+    h.Settle();
+    CHECK(!h.app().event_log().filter.active());
+    CHECK(h.app().event_log().filter.text[0] == '\0');
+  }
+
   TEST_CASE("the settings file round-trips and survives nonsense") {
     const fs::path dir = fs::temp_directory_path() / ("synclab-settings-" + std::to_string(::getpid()));
     const fs::path file = dir / "viewer.ini";

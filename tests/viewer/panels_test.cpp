@@ -5,15 +5,21 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
+
+#include "synclab/instrument/text.h"
 
 #include "synclab/viewer/panels.h"
 #include "synclab/viewer/style.h"
+#include "drawn.h"
 #include "gui.h"
 #include "traces.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
+using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
 using synclab::viewer::testing::Record;
@@ -91,11 +97,74 @@ TEST_SUITE("viewer.panels") {
     Gui gui;
     const Model m = Build(Record("mutex/starvation"));
     EventLogView v;
-    std::snprintf(v.filter.InputBuf, sizeof v.filter.InputBuf, "%s", "starving.enter");
-    v.filter.Build();
+    v.filter.Set("starving.enter");
     gui.Frame([&] { return DrawEventLog(m, Cursor(), v); });
     REQUIRE(v.rows.size() == 1);
     CHECK(v.rows[0] == FirstOf(m.trace(), trace::EventKind::kMutexStarvingEnter));
+  }
+
+  TEST_CASE("exclusions in the event filter apply whatever their order") {
+    Gui gui;
+    const Model m = Build(Record("mutex/starvation"));
+    auto rows = [&](const char* text) {
+      EventLogView v;
+      v.filter.Set(text);
+      gui.Frame([&] { return DrawEventLog(m, Cursor(), v); });
+      return v.rows;
+    };
+    // G3 (polite) spins: its spin rows must go whichever way round.
+    const std::vector<std::uint32_t> a = rows("G3,-spin"), b = rows("-spin,G3");
+    CHECK(a == b);
+    for (std::uint32_t seq : a) CHECK(m.trace().events[seq].kind != trace::EventKind::kMutexSpin);
+    std::size_t own = 0;
+    for (const TraceEvent& e : m.trace().events) {
+      if (e.g == 3 && e.kind != trace::EventKind::kMutexSpin) {
+        ++own;
+        CHECK(std::find(a.begin(), a.end(), std::uint32_t(e.seq)) != a.end());
+      }
+    }
+    CHECK(own > 0);
+    CHECK(a.size() < rows("G3").size());
+    // Alternatives: either word; several exclusions: none of them.
+    CHECK(rows("G2,G3").size() > rows("G2").size());
+    const std::vector<std::uint32_t> neither = rows("-G2,-G3");
+    CHECK(!neither.empty());
+    for (std::uint32_t seq : neither) CHECK((m.trace().events[seq].g != 2 && m.trace().events[seq].g != 3));
+    CHECK(rows("g2") == rows("G2"));  // case does not matter
+  }
+
+  TEST_CASE("a filter that hides every event says so") {
+    Gui gui;
+    const Model m = Build(Record("mutex/abba-deadlock"));
+    EventLogView v;
+    v.filter.Set("no-such-text");
+    gui.Frame([&] { return DrawEventLog(m, Cursor(), v); });
+    const Drawn drawn;
+    INFO(drawn.Text());
+    CHECK(drawn.Visible("The filter hides all " + std::to_string(m.size()) + " events"));
+  }
+
+  TEST_CASE("the event log shows whole goroutine names and fields") {
+    Gui gui;
+    instrument::Trace t = Record("mutex/starvation");
+    t.goroutines[2].name = "a-polite-goroutine-with-a-long-name";  // G3
+    const Model m = Build(std::move(t));
+    // The event with the longest fields, in view.
+    std::uint64_t widest = 0;
+    for (const TraceEvent& e : m.trace().events) {
+      if (instrument::DescribeFields(m.trace(), e).size() >
+          instrument::DescribeFields(m.trace(), m.trace().events[widest]).size()) {
+        widest = e.seq;
+      }
+    }
+    EventLogView v;
+    Cursor c;
+    c.step = widest;
+    for (int i = 0; i < 3; ++i) gui.Frame([&] { return DrawEventLog(m, c, v); });
+    const Drawn drawn;
+    INFO(drawn.Text());
+    CHECK(drawn.Visible("G3 a-polite-goroutine-with-a-long-name"));
+    CHECK(drawn.Visible(instrument::DescribeFields(m.trace(), m.trace().events[widest])));
   }
 
   TEST_CASE("clicks on the timeline seek to valid steps") {

@@ -45,9 +45,7 @@ void App::Replace(Model model, std::string source) {
   cursor_ = fresh;
   timeline_ = TimelineView();
   timeline_.axis = settings_.timeline_axis;
-  log_.rows.clear();  // the filter's text stays, applied afresh
-  log_.filtered = false;
-  log_.seen_step = kNoStep;
+  log_ = EventLogView();  // a filter of the old trace could hide all of the new one
   source_view_ = SourceView();
 }
 

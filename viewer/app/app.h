@@ -45,6 +45,7 @@ class App {
   const Cursor& cursor() const { return cursor_; }
   void set_cursor(const Cursor& c) { cursor_ = c; }
   const Settings& settings() const { return settings_; }
+  EventLogView& event_log() { return log_; }
   // "mutex/starvation (seed 1)" or the file name: for the window title.
   const std::string& source() const { return source_; }
   bool quit_requested() const { return quit_; }

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "synclab/viewer/cursor.h"
@@ -52,17 +54,28 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& view);
 // The height of a window that shows every lane (for the app's layout).
 float TimelineHeight(const Model& m);
 
-struct EventLogView {
-  EventLogView() = default;
-  // ImGuiTextFilter keeps pointers into its own buffer: a copy would point
-  // into the original's.
-  EventLogView(const EventLogView&) = delete;
-  EventLogView& operator=(const EventLogView&) = delete;
+// The event log's filter: a row passes if it contains any of the words
+// (none given: every row) and none of the words that follow a '-'. Words are
+// separated by commas and compared without regard to case; exclusions apply
+// wherever they stand ("G2,-spin" is "-spin,G2").
+struct EventFilter {
+  char text[256] = "";  // as typed
+  std::vector<std::string> include, exclude;
 
-  ImGuiTextFilter filter;
+  void Set(std::string_view typed);  // text = typed, then Parse()
+  void Parse();                      // after text changed
+  bool active() const { return !include.empty() || !exclude.empty(); }
+  bool Passes(std::string_view row) const;
+};
+
+struct EventLogView {
+  EventFilter filter;
   std::vector<std::uint32_t> rows;  // the events that pass the filter
   bool filtered = false;            // rows is up to date with filter
   std::uint64_t seen_step = kNoStep;
+  // Each column's width in characters, for the trace's longest names
+  // (measured once: a view belongs to one model).
+  std::vector<std::size_t> column_chars;
 };
 // The events in a table; a text filter; click a row to seek.
 Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& view);
