@@ -22,16 +22,22 @@ namespace {
 
 constexpr int kEnter = 10, kEscape = 11;  // free indices into io.KeysDown
 
+KeyPress Press(Key k, std::uint8_t mods = kNoMods) { return KeyPress{k, mods}; }
+
+// The app on ImGui without a window, at a display size and text scale; the
+// font is rebuilt when the app asks, as the window does between frames.
 class Harness {
  public:
-  explicit Harness(const char* scenario) : app_(Build(Record(scenario)), "test", Settings()) {
+  explicit Harness(const char* scenario, ImVec2 display = ImVec2(1280, 720), Settings settings = {})
+      : gui_(display, settings.font_scale), app_(Build(Record(scenario)), "test", settings) {
     ImGuiIO& io = ImGui::GetIO();
     io.KeyMap[ImGuiKey_Enter] = kEnter;
     io.KeyMap[ImGuiKey_Escape] = kEscape;
   }
 
-  // A frame; `key` (an index above) is held for it.
-  void Frame(const Shortcuts& keys = {}, double seconds = 0, int key = -1) {
+  // A frame after `keys` were pressed; `key` (an index above) is held for it.
+  void Frame(const std::vector<KeyPress>& keys = {}, double seconds = 0, int key = -1) {
+    if (app_.TakeStyleChange()) gui_.Look(app_.settings().theme, app_.settings().font_scale);
     ImGuiIO& io = ImGui::GetIO();
     if (key >= 0) io.KeysDown[key] = true;
     gui_.Bare([&] { app_.Frame(io.DisplaySize, keys, seconds); },
@@ -58,32 +64,32 @@ TEST_SUITE("viewer.app") {
     Harness h("mutex/abba-deadlock");  // with its outcome banner
     h.Settle();
     CHECK(!h.popup_open());
-    for (Shortcuts keys : {Shortcuts{.open = true}, Shortcuts{.run = true}}) {
-      h.Frame(keys);
+    for (KeyPress keys : {Press(Key::kO, kCtrl), Press(Key::kR, kCtrl)}) {
+      h.Frame({keys});
       h.Settle();
       CHECK(h.popup_open());
       h.Frame({}, 0, kEscape);
       h.Settle();
       CHECK(!h.popup_open());
     }
-    h.Frame(Shortcuts{.help = true});
+    h.Frame({Press(Key::kF1)});
     h.Settle();
-    h.Frame(Shortcuts{.help = true});
-    h.Frame(Shortcuts{.quit = true});
+    h.Frame({Press(Key::kQuestion)});
+    h.Frame({Press(Key::kQ, kCtrl)});
     CHECK(h.app().quit_requested());
   }
 
-  TEST_CASE("the text grows and shrinks in halves and lays the windows out again") {
+  TEST_CASE("the text grows and shrinks in halves") {
     Harness h("mutex/starvation");
-    h.Frame(Shortcuts{.font_step = +1});
+    h.Frame({Press(Key::kPlus, kCtrl)});
     CHECK(h.app().TakeStyleChange());
     CHECK(h.app().settings().font_scale == 1.5f);
     CHECK(!h.app().TakeStyleChange());
-    h.Frame(Shortcuts{.font_step = -1});
-    h.Frame(Shortcuts{.font_step = -1});  // not below 1
+    h.Frame({Press(Key::kMinus, kCtrl)});
+    h.Frame({Press(Key::kMinus, kCtrl)});  // not below 1
     CHECK(h.app().settings().font_scale == 1.0f);
-    h.Frame(Shortcuts{.font_step = +1});
-    h.Frame(Shortcuts{.font_reset = true});
+    h.Frame({Press(Key::kPlus, kCtrl)});
+    h.Frame({Press(Key::kZero, kCtrl)});
     CHECK(h.app().settings().font_scale == 1.0f);
   }
 
@@ -112,7 +118,7 @@ TEST_SUITE("viewer.app") {
 
   TEST_CASE("the scenario picker runs the chosen scenario live") {
     Harness h("mutex/trylock");
-    h.Frame(Shortcuts{.run = true});
+    h.Frame({Press(Key::kR, kCtrl)});
     h.Settle();
     h.Frame({}, 0, kEnter);  // Run, with the current scenario selected
     h.Settle();
@@ -126,7 +132,7 @@ TEST_SUITE("viewer.app") {
     h.app().event_log().filter.Set("polite");
     h.Settle();
     REQUIRE(h.app().event_log().filter.active());
-    h.Frame(Shortcuts{.run = true});
+    h.Frame({Press(Key::kR, kCtrl)});
     h.Settle();
     h.Frame({}, 0, kEnter);  // Run
     h.Settle();

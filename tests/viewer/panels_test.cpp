@@ -27,6 +27,7 @@ using synclab::viewer::testing::Record;
 namespace {
 
 struct Views {
+  TransportView transport;
   TimelineView timeline;
   EventLogView log;
   SourceView source;
@@ -34,13 +35,13 @@ struct Views {
 
 // Every panel, one after another, in one frame each.
 void DrawAll(Gui& gui, const Model& m, const Cursor& c, Views& v) {
-  gui.Frame([&] { return DrawTransport(m, c) + DrawOutcomeBanner(m, c) + ReadKeys(m, c); });
+  gui.Frame([&] { return DrawTransport(m, c, v.transport) + DrawOutcomeBanner(m, c); });
   gui.Frame([&] { return DrawTimeline(m, c, v.timeline); });
   gui.Frame([&] { return DrawEventLog(m, c, v.log); });
   gui.Frame([&] { return DrawSourceView(m, c, v.source); });
   gui.Frame([&] { return DrawObjects(m, c); });
   gui.Frame([&] {
-    DrawHelp();
+    DrawHelp({{"Right / Left", "Step forward / back one event"}});
     return Intent();
   });
 }
@@ -69,28 +70,6 @@ TEST_SUITE("viewer.panels") {
         }
       }
     }
-  }
-
-  TEST_CASE("the arrow keys step and with Shift step within the selected goroutine") {
-    Gui gui;
-    const Model m = Build(Record("mutex/starvation"));
-    ImGuiIO& io = ImGui::GetIO();
-    constexpr int kRight = 7;  // any free index into io.KeysDown
-    io.KeyMap[ImGuiKey_RightArrow] = kRight;
-    Cursor c;
-    c.goroutine = 4;
-    io.KeysDown[kRight] = true;
-    Intent pressed = gui.Frame([&] { return ReadKeys(m, c); });
-    CHECK(Apply(c, pressed, m).step == 1);
-    io.KeysDown[kRight] = false;
-    CHECK(gui.Frame([&] { return ReadKeys(m, c); }).empty());
-
-    io.KeyShift = true;
-    io.KeysDown[kRight] = true;
-    Cursor next = Apply(c, gui.Frame([&] { return ReadKeys(m, c); }), m);
-    CHECK(m.trace().events[next.step].g == 4);
-    io.KeysDown[kRight] = false;
-    io.KeyShift = false;
   }
 
   TEST_CASE("the event log filter keeps the rows that mention the text") {
@@ -196,12 +175,7 @@ TEST_SUITE("viewer.panels") {
   }
 
   TEST_CASE("the timeline asks for room for every lane") {
-    Gui gui;
-    const Model small = Build(Record("mutex/starvation"));
-    const Model big = Build(Record("mutex/counter"));
-    gui.Frame([&] {
-      CHECK(TimelineHeight(big) > TimelineHeight(small));
-      return Intent();
-    });
+    const Metrics m = MetricsAt(2);
+    CHECK(TimelineHeight(m, 11) - TimelineHeight(m, 4) == doctest::Approx(7 * LanesAt(m.font).row()));
   }
 }

@@ -7,7 +7,7 @@
 
 namespace synclab::viewer {
 
-std::string DumpState(const Model& m, const Cursor& c) {
+std::string DumpState(const Model& m, const Cursor& c, const std::vector<PaneDump>& layout) {
   using nlohmann::json;
   const Trace& t = m.trace();
   const Snapshot& s = m.At(c.step);
@@ -83,6 +83,13 @@ std::string DumpState(const Model& m, const Cursor& c) {
                     {"waiting", waiting}};
     }
     os.push_back(std::move(j));
+  }
+  if (!layout.empty()) {
+    json& panes = out["layout"] = json::array();
+    for (const PaneDump& p : layout) {
+      panes.push_back({{"name", p.name}, {"x", p.x}, {"y", p.y}, {"w", p.w}, {"h", p.h},
+                       {"needs", {{"w", p.need_w}, {"h", p.need_h}}}});
+    }
   }
   return out.dump(2) + "\n";
 }

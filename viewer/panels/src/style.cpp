@@ -64,6 +64,7 @@ Metrics MetricsAt(float scale) {
   m.font = FontPixels(scale);
   m.char_w = std::round(m.font * kCharPerFont);  // PixelSnapH rounds the advance
   m.frame = m.font + 2 * scaled(kFramePadding.y);
+  m.frame_pad = scaled(kFramePadding.x);
   m.spacing = scaled(kItemSpacing.y);
   m.spacing_x = scaled(kItemSpacing.x);
   m.padding = scaled(defaults.WindowPadding.x);

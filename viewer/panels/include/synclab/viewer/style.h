@@ -23,6 +23,7 @@ struct Metrics {
   float font;       // the font's size in pixels: a line of text
   float char_w;     // the width of one character (the font is monospaced)
   float frame;      // a widget's height; also a title bar's and the menu bar's
+  float frame_pad;  // a widget's padding left and right of its label
   float spacing;    // between widgets, vertically
   float spacing_x;  // between widgets on one line
   float padding;    // inside a window, on each side
