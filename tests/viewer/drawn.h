@@ -41,6 +41,7 @@ class Drawn {
     for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) {
       for (const ImFontGlyph& g : font->Glyphs) by_uv.emplace(std::make_pair(g.U0, g.V0), &g);
     }
+    display_ = ImGui::GetIO().DisplaySize;
     const ImDrawData* data = ImGui::GetDrawData();
     if (data == nullptr) return;
     for (int l = 0; l < data->CmdListsCount; ++l) {
@@ -89,7 +90,7 @@ class Drawn {
   bool Visible(std::string_view text, std::string_view window = {}) const {
     std::vector<Glyph> found = Find(text, window);
     if (found.empty()) return false;
-    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const ImVec2 display = display_;
     for (const Glyph& g : found) {
       if (!g.Visible() || g.min.x < 0 || g.min.y < 0 || g.max.x > display.x || g.max.y > display.y) return false;
     }
@@ -123,6 +124,7 @@ class Drawn {
            (g.window.size() == window.size() || g.window[window.size()] == '/');
   }
   std::vector<Glyph> glyphs_;
+  ImVec2 display_;
 };
 
 }  // namespace synclab::viewer::testing

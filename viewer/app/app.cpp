@@ -262,7 +262,10 @@ void App::Dialogs() {
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
     ImGui::TextUnformatted(error_.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::Button("OK") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter))) {
+    // Not the Enter that confirmed the dialog this error is about, in the
+    // frame it opened: that would close it before anyone read it.
+    const bool enter = !ImGui::IsWindowAppearing() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
+    if (ImGui::Button("OK") || enter) {
       error_.clear();
       ImGui::CloseCurrentPopup();
     }

@@ -49,7 +49,7 @@ const std::vector<ShortcutHelp> kShortcutHelp = {
     {"Ctrl+O", "Open a trace", {Command::kOpen}},
     {"Ctrl+R", "Run a built-in scenario", {Command::kRun}},
     {"Ctrl+Q", "Quit", {Command::kQuit}},
-    {"F1 or ?", "This help: keys and colours", {Command::kHelp}},
+    {"F1 or ?", "This help (hover anything in the viewer for what it means)", {Command::kHelp}},
 };
 
 std::optional<Command> CommandFor(KeyPress press) {

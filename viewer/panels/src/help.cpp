@@ -14,8 +14,6 @@ void DrawHelp(const std::vector<KeyHelp>& keys) {
     Chip(e.label.c_str(), e.fill, e.text);
     Explain(e.help);
   }
-  ImGui::TextDisabled("Blocked lanes name what they wait on. Hover anything for what it means.");
-  ImGui::Spacing();
   // Compact rows: every shortcut fits at large text on a small screen.
   ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(ImGui::GetStyle().CellPadding.x, 1));
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {

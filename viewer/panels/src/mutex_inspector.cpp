@@ -13,6 +13,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "synclab/mutex.h"
 #include "synclab/viewer/panels.h"
@@ -27,6 +28,9 @@ constexpr ImU32 kLockedColor = IM_COL32(70, 110, 230, 255);  // HoldColor: a hol
 constexpr ImU32 kWokenColor = IM_COL32(235, 200, 40, 255);
 constexpr ImU32 kStarvingColor = IM_COL32(215, 45, 45, 255);
 constexpr ImU32 kWaitersColor = IM_COL32(150, 90, 205, 255);
+
+constexpr std::string_view kStarvationMode = "Starvation mode";  // the wider of the two modes
+constexpr std::string_view kWordWidth = "state 0x00000000";       // as wide as "state 0x%08X"
 
 // The colour of a 0 bit: its group's, faint.
 ImU32 Faded(ImU32 c) { return (c & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 55); }
@@ -195,7 +199,10 @@ float InspectorWidth(const Metrics& m, float window_w) {
 
 float ObjectsMinWidth(const Metrics& m) {
   const WordGeometry narrowest = WordFor(m.font, 0);
-  return WordGeometry{16, narrowest.box, narrowest.gap}.width() + m.indent + 2 * m.padding + m.scrollbar;
+  const float word = WordGeometry{16, narrowest.box, narrowest.gap}.width();
+  // The line over it: "[Starvation mode] state 0x0000000D" (the longer mode).
+  const float mode = float(kStarvationMode.size() + kWordWidth.size()) * m.char_w + 2 * m.frame_pad + m.spacing_x;
+  return std::max(word, mode) + m.indent + 2 * m.padding + m.scrollbar;
 }
 
 float ObjectsMinHeight(const Metrics& m, float width) {
@@ -241,7 +248,7 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
 
   // Mode and the word.
   if (d.starving) {
-    Chip("Starvation mode", kStarvingColor, IM_COL32(255, 255, 255, 255));
+    Chip(kStarvationMode.data(), kStarvingColor, IM_COL32(255, 255, 255, 255));
     Explain(kStarvationModeHelp);
   } else {
     Chip("Normal mode", StatusColor(GStatus::kRunning), StatusTextColor(GStatus::kRunning));

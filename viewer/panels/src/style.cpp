@@ -1,6 +1,7 @@
 // style.cpp: themes, sizes and colours.
 #include "synclab/viewer/style.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace synclab::viewer {
@@ -71,6 +72,12 @@ Metrics MetricsAt(float scale) {
   m.indent = scaled(defaults.IndentSpacing);
   m.scrollbar = scaled(defaults.ScrollbarSize);
   return m;
+}
+
+ImVec2 FitToDisplay(ImVec2 size) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float margin = ImGui::GetFontSize() * 2;
+  return ImVec2(std::min(size.x, display.x - margin), std::min(size.y, display.y - margin));
 }
 
 ImU32 StatusColor(GStatus s) {

@@ -34,6 +34,10 @@ struct Metrics {
 };
 Metrics MetricsAt(float scale);
 
+// A window's size no larger than the display less a line of margin around
+// (a dialog made for large text on a small screen keeps its buttons on it).
+ImVec2 FitToDisplay(ImVec2 size);
+
 // running green, runnable yellow, blocked red, spinning orange, done grey.
 ImU32 StatusColor(instrument::GStatus s);
 // Text that reads on StatusColor(s).
