@@ -109,7 +109,8 @@ Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& v) {
 
   // Filtering formats every row: on a long trace, only when Enter is pressed.
   const bool on_enter = m.size() > kFilterAsYouTypeEvents;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  // Room beside it for "154 of 154 events".
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x * 0.5f));
   if (ImGui::InputTextWithHint("##filter", on_enter ? "filter, then Enter" : "filter", v.filter.text,
                                sizeof v.filter.text, on_enter ? ImGuiInputTextFlags_EnterReturnsTrue : 0)) {
     v.filter.Parse();

@@ -59,10 +59,11 @@ struct WordGeometry {
 };
 WordGeometry WordFor(float font, float avail) {
   const float gap = std::max(1.0f, std::round(font * 0.1f));
-  const float min_box = font;  // a digit is about half as wide
+  // A digit is about half a box wide; one row of 32 only with roomier boxes.
+  auto min_box = [&](int per_row) { return per_row == 32 ? std::round(font * 1.4f) : font; };
   int per_row = 32;
-  while (per_row > 8 && float(per_row) * (min_box + gap) - gap > avail) per_row /= 2;
-  const float box = std::clamp(std::floor((avail + gap) / float(per_row) - gap), min_box, font * 1.8f);
+  while (per_row > 8 && float(per_row) * (min_box(per_row) + gap) - gap > avail) per_row /= 2;
+  const float box = std::clamp(std::floor((avail + gap) / float(per_row) - gap), min_box(per_row), font * 1.8f);
   return {per_row, box, gap};
 }
 
@@ -291,10 +292,12 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
       Explain(kHolderHelp);
       if (auto hold = m.HoldAt(st.holder, mutex, c.step)) {
         ImGui::SameLine();
+        ImGui::PushTextWrapPos(0);  // a narrow column at large text wraps it
         ImGui::TextDisabled("since step %u, held for %s", hold->begin,
                             instrument::FormatDuration(snap.state.time() -
                                                        std::int64_t(m.Position(Axis::kTime, hold->begin)))
                                 .c_str());
+        ImGui::PopTextWrapPos();
       }
     } else {
       ImGui::TextDisabled(d.starving && d.waiters > 0 ? "none: being handed to the head waiter" : "none");
