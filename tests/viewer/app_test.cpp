@@ -435,14 +435,19 @@ TEST_SUITE("viewer.app") {
     }
   }
 
-  TEST_CASE("the event log brings the current step into view again after the text size changes") {
+  TEST_CASE("the event log brings the current step into view again after a new layout") {
     Harness h("mutex/starvation", ImVec2(1600, 1000));
     Cursor c = h.app().cursor();
     c.step = 140;
     h.app().set_cursor(c);
     h.Settle();
     CHECK(Drawn().Visible("140", "Events"));
-    h.Frame({Press(Key::kPlus, kCtrl), Press(Key::kPlus, kCtrl)});
+    SUBCASE("a larger text") {
+      h.Frame({Press(Key::kPlus, kCtrl), Press(Key::kPlus, kCtrl)});
+    }
+    SUBCASE("a smaller window") {
+      ImGui::GetIO().DisplaySize = ImVec2(1280, 560);
+    }
     h.Settle();
     CHECK(Drawn().Visible("140", "Events"));
   }

@@ -305,7 +305,9 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
       const float hy = top.y + lane_h + 1;
       for (const HoldBlock& h : v.holds) {
         const float hx0 = X(h.from), hx1 = std::max(X(h.to), hx0 + 1);
-        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h), HoldColor(), font * 0.2f);
+        // Square when merged: rounding costs vertices, and a zoomed-out lane
+        // has a block per pixel.
+        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h), HoldColor(), h.merged ? 0 : font * 0.2f);
         const std::string name = instrument::ObjectLabel(t, h.mutex);
         const float lx0 = std::max(hx0, x0), lx1 = std::min(hx1, x0 + width);
         if (!h.merged && ImGui::CalcTextSize(name.c_str()).x + font * 0.5f < lx1 - lx0) {
