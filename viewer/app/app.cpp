@@ -225,7 +225,7 @@ Intent App::Windows(ImVec2 d) {
     // As tall as its content, within the display (it scrolls beyond).
     const float margin = ImGui::GetFontSize();
     const float w = std::min(d.x - 2 * margin, ImGui::GetFontSize() * 60);
-    ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, d.y - 2 * margin));
     std::vector<KeyHelp> rows;
     for (const ShortcutHelp& k : kShortcutHelp) rows.push_back({k.keys, k.what});
