@@ -294,7 +294,7 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
         if (b.span == nullptr) continue;
         const float bx0 = std::max(X(b.from), x0), bx1 = std::min(X(b.to), x0 + width);
         const float room = bx1 - bx0 - font * 0.5f;
-        if (room < font * 2) continue;  // nothing short enough to say (and no strings to make)
+        if (room < font) continue;  // not even two characters: no strings to make
         for (const std::string& text : SpanLabels(m, *b.span)) {
           if (ImGui::CalcTextSize(text.c_str()).x > room) continue;
           dl->AddText(ImVec2(bx0 + font * 0.25f, top.y + (lane_h - font) / 2), StatusTextColor(b.status),
