@@ -417,6 +417,22 @@ TEST_SUITE("viewer.app") {
     CheckTiled(h.app());
   }
 
+  TEST_CASE("in a layout the user arranged the transport still grows for a banner") {
+    TempDir dir;
+    instrument::WriteJsonFile(Record("mutex/abba-deadlock"), (dir.path / "abba.json").string());
+    Harness h("mutex/starvation", ImVec2(1600, 1000), At(2));
+    h.Settle();
+    const Rect events = WindowRect(Pane::kEvents);
+    h.Drag(ImVec2(events.x + 60, events.y + 8), ImVec2(events.x + 160, events.y + 58));
+    REQUIRE(h.app().settings().arranged);
+    h.app().Open(dir.path / "abba.json");
+    h.Settle();
+    const Drawn drawn;
+    CHECK(drawn.Visible("deadlock: fatal error: all goroutines are asleep - deadlock!", "Transport"));
+    CHECK(drawn.Visible("Left blocked:", "Transport"));
+    CHECK(WindowRect(Pane::kEvents).x == events.x + 100);  // the rest stays the user's
+  }
+
   TEST_CASE("the tiled layout is laid out at start whatever imgui.ini says unless the user arranged it") {
     const char* ini = "[Window][Timeline]\nPos=500,500\nSize=300,200\nCollapsed=0\n";
     SUBCASE("tiled") {

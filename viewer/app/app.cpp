@@ -171,8 +171,14 @@ bool App::BeginPane(Pane pane, const Layout& target, bool place, ImGuiWindowFlag
   const ImGuiCond cond = place ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
+  // The transport is a toolbar, as tall as its rows even in a layout the
+  // user arranged: a banner that comes with another trace must show.
+  if (pane == Pane::kTransport && !place && settings_.arranged && transport_size_.y != r.h) {
+    ImGui::SetNextWindowSize(ImVec2(transport_size_.x, r.h), ImGuiCond_Always);
+  }
   if (place) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
   const bool open = ImGui::Begin(PaneTitle(pane), nullptr, flags);
+  if (pane == Pane::kTransport) transport_size_ = ImGui::GetWindowSize();
   // Moved or resized since it was placed: by the user, whose layout it is now.
   if (!place && placed_ && !settings_.arranged && !ImGui::IsWindowCollapsed()) {
     const Rect& was = (*placed_)[pane];

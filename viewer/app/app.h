@@ -83,6 +83,7 @@ class App {
   // windows stay where the user put them.
   std::optional<Layout> placed_;
   float font_seen_ = 0;  // the font size of the last frame
+  ImVec2 transport_size_;  // the transport window's, last frame
   bool style_changed_ = false;
   bool quit_ = false;
 };
