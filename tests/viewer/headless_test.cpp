@@ -345,6 +345,24 @@ TEST_SUITE("viewer.headless") {
     CHECK(runs[0].second < bottom - 8);
   }
 
+  TEST_CASE("six quick taps of Right in a real window step six times") {
+    // What the issue saw with ImGui's own key state: six taps from Home gave
+    // step 2. Keys go to the window under the pointer (no window manager):
+    // the screen's centre, inside the viewer's window.
+    Scratch scratch;
+    const fs::path state = scratch / "state.json";
+    Exit e = RunProcess(UnderXvfb({"sh", "-c",
+                                   "\"$0\" --state-on-exit \"$1\" & viewer=$!; "
+                                   "\"$2\" --wait-window 'synclab viewer' End sleep:300 Home Right Right Right "
+                                   "Right Right Right sleep:500; kill -TERM $viewer; wait $viewer",
+                                   SYNCLAB_VIEWER_EXE, state.string(), SYNCLAB_XTAP_EXE}),
+                        scratch);
+    INFO(e.output);
+    REQUIRE(e.code == 0);
+    const nlohmann::json j = nlohmann::json::parse(ReadFile(state));
+    CHECK(j["cursor"]["step"] == 6);
+  }
+
   TEST_CASE("the window runs and keeps its settings when it is closed") {
     Scratch scratch;
     const fs::path dir = scratch / "config" / "synclab";

@@ -49,6 +49,7 @@ struct Args {
   std::string theme;
   float font_scale = 0;
   bool presentation = false;
+  std::string state_on_exit;
 };
 
 // The model, and what to call it in the title.
@@ -157,6 +158,12 @@ int Run(const Args& a, const CLI::App& cli) {
   }
   if (headless) return 0;
   if (std::string err = RunWindow(app, settings_file); !err.empty()) throw Failure{kExitError, err};
+  if (!a.state_on_exit.empty()) {
+    std::ofstream out(a.state_on_exit);
+    if (!(out << DumpState(app.model(), app.cursor())) || !out.flush()) {
+      throw Failure{kExitError, "cannot write " + a.state_on_exit};
+    }
+  }
   return 0;
 }
 
@@ -177,6 +184,8 @@ int main(int argc, char** argv) {
   cli.add_option("--theme", a.theme, "dark or light")->check(CLI::IsMember({"dark", "light"}));
   cli.add_option("--font-scale", a.font_scale, "Text size, 1 (13 px) to 4")->check(CLI::Range(1.0f, 4.0f));
   cli.add_flag("--presentation", a.presentation, "The presentation layout (large timeline and inspector, the note pinned)");
+  cli.add_option("--state-on-exit", a.state_on_exit,
+                 "When the window closes, write the state it was at as --dump-state does (for tests that drive it)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
