@@ -101,7 +101,7 @@ Layout TiledLayout(const LayoutInput& in) {
 
   // Presentation: every lane, and the source under them where there is room.
   float timeline_h = std::min(timeline_need, body_h);
-  if (body_h - timeline_h < PaneWithLines(m, 3) - title) timeline_h = body_h;
+  if (body_h - timeline_h < PaneWithLines(m, 2) - title) timeline_h = body_h;
   set(Pane::kTimeline, 0, body_y, left_w, timeline_h);
   if (timeline_h < body_h) set(Pane::kSource, 0, body_y + timeline_h, left_w, body_h - timeline_h);
   // The objects, the note pinned under them: all of it if the objects keep
