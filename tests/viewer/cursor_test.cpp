@@ -96,14 +96,35 @@ TEST_SUITE("viewer.cursor") {
     CHECK(c.step == m.size() - 1);
   }
 
-  TEST_CASE("continue runs to the next or previous hit or else to the end") {
+  TEST_CASE("continue runs to the next or previous hit") {
     const Model& m = Starvation();
     const std::uint64_t starve = FirstOf(m.trace(), EventKind::kMutexStarvingEnter);
     Cursor c = Apply(Cursor{}, ToggleBreakKind{EventKind::kMutexStarvingEnter}, m);
     CHECK(Apply(c, Continue{+1}, m).step == starve);
+    CHECK(Apply(c, Continue{+1}, m).notice == Notice::kNone);
     CHECK(Apply(Apply(c, Seek{m.size() - 1}, m), Continue{-1}, m).step == starve);
-    CHECK(Apply(Apply(c, Seek{starve}, m), Continue{+1}, m).step == m.size() - 1);
-    CHECK(Apply(AtStep(9), Continue{-1}, m).step == 0);
+  }
+
+  TEST_CASE("continue past the last hit stays and says there is no later hit") {
+    const Model& m = Starvation();
+    const std::uint64_t starve = FirstOf(m.trace(), EventKind::kMutexStarvingEnter);
+    Cursor c = Apply(AtStep(starve), ToggleBreakKind{EventKind::kMutexStarvingEnter}, m);
+    Cursor after = Apply(c, Continue{+1}, m);
+    CHECK(after.step == starve);
+    CHECK(after.notice == Notice::kNoLaterHit);
+    Cursor before = Apply(Apply(c, Seek{starve - 1}, m), Continue{-1}, m);
+    CHECK(before.step == starve - 1);
+    CHECK(before.notice == Notice::kNoEarlierHit);
+    // The next move says nothing more.
+    CHECK(Apply(after, Step{-1}, m).notice == Notice::kNone);
+    CHECK(Apply(after, Seek{0}, m).notice == Notice::kNone);
+  }
+
+  TEST_CASE("continue with no breakpoint set steps one event as a clicker's page keys expect") {
+    const Model& m = Starvation();
+    CHECK(Apply(AtStep(9), Continue{+1}, m).step == 10);
+    CHECK(Apply(AtStep(9), Continue{-1}, m).step == 8);
+    CHECK(Apply(AtStep(9), Continue{-1}, m).notice == Notice::kNone);
   }
 
   TEST_CASE("a goroutine breakpoint stops at that goroutine's events") {
@@ -127,7 +148,7 @@ TEST_SUITE("viewer.cursor") {
     bool saw_sema = false;
     for (;;) {
       Cursor next = Apply(c, Continue{+1}, m);
-      if (next.step == m.size() - 1 && !m.Hits(c.breakpoints, next.step)) break;
+      if (next.notice == Notice::kNoLaterHit) break;
       REQUIRE(next.step > c.step);
       Id obj = m.trace().events[next.step].obj;
       CHECK((obj == mu || obj == sema));

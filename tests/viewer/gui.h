@@ -4,21 +4,28 @@
 #include <imgui.h>
 
 #include "synclab/viewer/cursor.h"
+#include "synclab/viewer/style.h"
 
 namespace synclab::viewer::testing {
 
-// An ImGui context with its fonts built and a display, but no backend.
+// An ImGui context with its fonts built and a display, but no backend: the
+// look the app has at that text scale.
 class Gui {
  public:
-  Gui() {
+  explicit Gui(ImVec2 display = ImVec2(1280, 720), float scale = 1) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
+    io.DisplaySize = display;
     io.DeltaTime = 1.0f / 60;
+    Look(Theme::kDark, scale);
+  }
+  // As the window does between frames when the text size or theme changes.
+  void Look(Theme theme, float scale) {
+    ApplyLook(theme, scale);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   }
   ~Gui() { ImGui::DestroyContext(); }
   Gui(const Gui&) = delete;

@@ -168,6 +168,52 @@ void CheckNotBlank(const fs::path& png) {
   CHECK(sum2 / double(count) - mean * mean > 100);  // luminance variance
 }
 
+// The decoded PNG, RGB.
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> px;
+  explicit Image(const fs::path& png) {
+    int n = 0;
+    unsigned char* data = stbi_load(png.c_str(), &w, &h, &n, 3);
+    REQUIRE(data != nullptr);
+    px.assign(data, data + std::size_t(w) * std::size_t(h) * 3);
+    stbi_image_free(data);
+  }
+  std::uint32_t at(int x, int y) const {
+    const unsigned char* p = &px[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 3];
+    return std::uint32_t(p[0]) << 16 | std::uint32_t(p[1]) << 8 | p[2];
+  }
+};
+
+// The timeline's status colours (style.cpp), as RGB.
+bool IsStatusColour(std::uint32_t c) {
+  for (std::uint32_t s : {0x2EAA46u, 0xEBC828u, 0xD72D2Du, 0xF58719u, 0x878787u})
+    if (c == s) return true;
+  return false;
+}
+
+// Runs of rows whose pixel at column x passes `is`, between y0 and y1.
+std::vector<std::pair<int, int>> VerticalRuns(const Image& img, int x, int y0, int y1, bool (*is)(std::uint32_t)) {
+  std::vector<std::pair<int, int>> runs;
+  for (int y = y0; y < y1; ++y) {
+    if (!is(img.at(x, y))) continue;
+    if (!runs.empty() && runs.back().second == y - 1) {
+      runs.back().second = y;
+    } else {
+      runs.emplace_back(y, y);
+    }
+  }
+  return runs;
+}
+
+// The dump's window of that name.
+nlohmann::json Pane(const nlohmann::json& dump, const std::string& name) {
+  for (const auto& p : dump["layout"])
+    if (p["name"] == name) return p;
+  FAIL("no window " << name << " in the dump's layout");
+  return {};
+}
+
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;
@@ -246,6 +292,77 @@ TEST_SUITE("viewer.headless") {
     CHECK(mu["mutex"]["holder"] == state.object(e_starve.obj).holder);
   }
 
+  TEST_CASE("at font scale 2 on 1280x720 the presentation shows every lane and the Mutex word whole") {
+    Scratch scratch;
+    const fs::path png = scratch / "presentation.png", dump = scratch / "presentation.json";
+    Exit e = RunProcess(UnderXvfb(Viewer({"--step", "mutex.starving.enter", "--font-scale", "2", "--size",
+                                          "1280x720", "--presentation", "--screenshot", png.string(),
+                                          "--dump-state", dump.string()})),
+                        scratch);
+    INFO(e.output);
+    REQUIRE(e.code == 0);
+    const nlohmann::json j = nlohmann::json::parse(ReadFile(dump));
+    // The layout gives each pane what its content needs.
+    const nlohmann::json timeline = Pane(j, "Timeline"), objects = Pane(j, "Objects");
+    CHECK(timeline["h"].get<float>() >= timeline["needs"]["h"].get<float>());
+    CHECK(objects["w"].get<float>() >= objects["needs"]["w"].get<float>());
+    CHECK(objects["h"].get<float>() >= objects["needs"]["h"].get<float>());
+    CHECK(Pane(j, "What to look for")["h"].get<float>() > 0);
+    for (const auto& p : j["layout"]) CHECK(p["name"] != "Events");
+    // And the picture has a bar for each of the 4 lanes, whole, inside the
+    // timeline: down a column near the lanes' right end.
+    const Image img(png);
+    const int top = timeline["y"].get<int>(), bottom = top + timeline["h"].get<int>();
+    std::size_t lanes = 0;
+    for (int dx = 50; dx <= 90; dx += 10) {
+      const int x = timeline["x"].get<int>() + timeline["w"].get<int>() - dx;
+      std::vector<std::pair<int, int>> runs = VerticalRuns(img, x, top, std::min(bottom, img.h), IsStatusColour);
+      // A bar is at least a line of text tall, and ends inside the window.
+      std::erase_if(runs, [&](auto r) { return r.second - r.first < 26 || r.second >= bottom - 2; });
+      lanes = std::max(lanes, runs.size());
+    }
+    CHECK(lanes == j["goroutines"].size());
+  }
+
+  TEST_CASE("a deadlocked run's banner shows whole at font scale 2 on 1280x720") {
+    Scratch scratch;
+    const fs::path png = scratch / "deadlock.png", dump = scratch / "deadlock.json";
+    Exit e = RunProcess(UnderXvfb(Viewer({"--scenario", "mutex/abba-deadlock", "--font-scale", "2", "--size",
+                                          "1280x720", "--screenshot", png.string(), "--dump-state", dump.string()})),
+                        scratch);
+    INFO(e.output);
+    REQUIRE(e.code == 0);
+    const nlohmann::json transport = Pane(nlohmann::json::parse(ReadFile(dump)), "Transport");
+    const Image img(png);
+    // The banner's red chip, in the transport's window: whole, so it ends
+    // short of the window's edge (a cut one would run into it).
+    const int top = transport["y"].get<int>(), bottom = top + transport["h"].get<int>();
+    const auto red = [](std::uint32_t c) { return c == 0xD72D2Du; };
+    // Down the chip left of its text (the window pads 16 px, the chip 12 at 2x).
+    const std::vector<std::pair<int, int>> runs = VerticalRuns(img, transport["x"].get<int>() + 22, top, bottom, red);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].second - runs[0].first >= 26);  // a line of 2x text
+    CHECK(runs[0].second < bottom - 8);
+  }
+
+  TEST_CASE("six quick taps of Right in a real window step six times") {
+    // What the issue saw with ImGui's own key state: six taps from Home gave
+    // step 2. Keys go to the window under the pointer (no window manager):
+    // the screen's centre, inside the viewer's window.
+    Scratch scratch;
+    const fs::path state = scratch / "state.json";
+    Exit e = RunProcess(UnderXvfb({"sh", "-c",
+                                   "\"$0\" --state-on-exit \"$1\" & viewer=$!; "
+                                   "\"$2\" --wait-window 'synclab viewer' End sleep:300 Home Right Right Right "
+                                   "Right Right Right sleep:500; kill -TERM $viewer; wait $viewer",
+                                   SYNCLAB_VIEWER_EXE, state.string(), SYNCLAB_XTAP_EXE}),
+                        scratch);
+    INFO(e.output);
+    REQUIRE(e.code == 0);
+    const nlohmann::json j = nlohmann::json::parse(ReadFile(state));
+    CHECK(j["cursor"]["step"] == 6);
+  }
+
   TEST_CASE("the window runs and keeps its settings when it is closed") {
     Scratch scratch;
     const fs::path dir = scratch / "config" / "synclab";
@@ -262,6 +379,7 @@ TEST_SUITE("viewer.headless") {
     CHECK(ini.find("theme = light\n") != std::string::npos);
     CHECK(ini.find("timeline_axis = time\n") != std::string::npos);
     CHECK(ini.find("window_width = 1600\n") != std::string::npos);
+    CHECK(ini.find("layout = tiled\n") != std::string::npos);  // nobody moved a window
     CHECK(fs::exists(dir / "imgui.ini"));  // where each window is
   }
 

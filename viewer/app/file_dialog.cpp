@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include "synclab/viewer/style.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -44,8 +46,11 @@ std::optional<fs::path> FileDialog::Draw() {
   }
   std::optional<fs::path> chosen;
   const float font = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize(ImVec2(font * 40, font * 30), ImGuiCond_Appearing);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(FitToDisplay(ImVec2(font * 40, font * 30)), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal(Title(), nullptr)) return chosen;
+  const bool appearing = ImGui::IsWindowAppearing();
 
   if (ImGui::Button("Up")) List(dir_.parent_path());
   ImGui::SameLine();
@@ -69,7 +74,8 @@ std::optional<fs::path> FileDialog::Draw() {
   }
   ImGui::EndChild();
 
-  ImGui::SetNextItemWidth(font * 24);
+  ImGui::SetNextItemWidth(std::min(font * 24, ImGui::GetContentRegionAvail().x * 0.6f));
+  if (appearing) ImGui::SetKeyboardFocusHere();  // type a name, then Enter
   const bool entered = ImGui::InputText("name", name_, sizeof name_, ImGuiInputTextFlags_EnterReturnsTrue);
   if (mode_ == Mode::kSave && *name_ != '\0') {
     std::error_code ec;

@@ -3,7 +3,7 @@
 //   synclab-viewer [FILE]                     open a trace (default: run mutex/starvation)
 //   synclab-viewer --scenario NAME [--seed N] [--strategy random|rr] [--procs N]
 //   synclab-viewer FILE --step N --screenshot OUT.png [--size WxH]
-//   synclab-viewer FILE --step mutex.starving.enter --dump-state OUT.json
+//   synclab-viewer FILE --step mutex.starving.enter --dump-state OUT.json [--size WxH]
 //
 // --step takes a step number or an event name (its first occurrence).
 // Exit status: 0 ok; 1 a bad or unreadable trace, no display, a failed
@@ -48,6 +48,8 @@ struct Args {
   std::string dump_state;
   std::string theme;
   float font_scale = 0;
+  bool presentation = false;
+  std::string state_on_exit;
 };
 
 // The model, and what to call it in the title.
@@ -112,8 +114,8 @@ std::pair<int, int> ParseSize(const std::string& size) {
 
 int Run(const Args& a, const CLI::App& cli) {
   const bool headless = !a.screenshot.empty() || !a.dump_state.empty();
-  if (a.screenshot.empty() && cli.count("--size") > 0) {
-    throw Failure{kExitUsage, "--size goes with --screenshot"};
+  if (!headless && cli.count("--size") > 0) {
+    throw Failure{kExitUsage, "--size goes with --screenshot or --dump-state"};
   }
   const auto [width, height] = ParseSize(a.size);
   auto [model, source] = Load(a, cli);
@@ -125,6 +127,7 @@ int Run(const Args& a, const CLI::App& cli) {
   Settings settings = settings_file.empty() ? Settings() : LoadSettings(settings_file);
   if (!a.theme.empty()) settings.theme = a.theme == "light" ? Theme::kLight : Theme::kDark;
   if (a.font_scale > 0) settings.font_scale = a.font_scale;
+  if (a.presentation) settings.presentation = true;
 
   App app(std::move(model), source, settings);
   Cursor c = app.cursor();
@@ -132,7 +135,15 @@ int Run(const Args& a, const CLI::App& cli) {
   app.set_cursor(c);
 
   if (!a.dump_state.empty()) {
-    const std::string dump = DumpState(app.model(), app.cursor());
+    // With the windows a screenshot of that size would show.
+    const Layout layout = app.TiledLayoutFor(ImVec2(float(width), float(height)));
+    std::vector<PaneDump> panes;
+    for (std::size_t p = 0; p < kPaneCount; ++p) {
+      const Rect& r = layout.panes[p];
+      const Rect& need = layout.needs[p];
+      if (!r.empty()) panes.push_back({PaneTitle(Pane(p)), r.x, r.y, r.w, r.h, need.w, need.h});
+    }
+    const std::string dump = DumpState(app.model(), app.cursor(), panes);
     if (a.dump_state == "-") {
       std::cout << dump;
     } else {
@@ -147,6 +158,12 @@ int Run(const Args& a, const CLI::App& cli) {
   }
   if (headless) return 0;
   if (std::string err = RunWindow(app, settings_file); !err.empty()) throw Failure{kExitError, err};
+  if (!a.state_on_exit.empty()) {
+    std::ofstream out(a.state_on_exit);
+    if (!(out << DumpState(app.model(), app.cursor())) || !out.flush()) {
+      throw Failure{kExitError, "cannot write " + a.state_on_exit};
+    }
+  }
   return 0;
 }
 
@@ -162,10 +179,13 @@ int main(int argc, char** argv) {
   cli.add_option("--procs", a.procs, "GOMAXPROCS (default: the scenario's)")->check(CLI::Range(1, 256));
   cli.add_option("--step", a.step, "Start at this step: a number or an event name, e.g. mutex.starving.enter");
   cli.add_option("--screenshot", a.screenshot, "Render the step to this PNG and exit (needs a display, e.g. Xvfb)");
-  cli.add_option("--size", a.size, "The screenshot's size, WIDTHxHEIGHT (default 1600x900)");
+  cli.add_option("--size", a.size, "The screenshot's size (and the dump's layout's), WIDTHxHEIGHT (default 1600x900)");
   cli.add_option("--dump-state", a.dump_state, "Write the state at the step as JSON to this file (- for stdout) and exit");
   cli.add_option("--theme", a.theme, "dark or light")->check(CLI::IsMember({"dark", "light"}));
   cli.add_option("--font-scale", a.font_scale, "Text size, 1 (13 px) to 4")->check(CLI::Range(1.0f, 4.0f));
+  cli.add_flag("--presentation", a.presentation, "The presentation layout (large timeline and inspector, the note pinned)");
+  cli.add_option("--state-on-exit", a.state_on_exit,
+                 "When the window closes, write the state it was at as --dump-state does (for tests that drive it)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

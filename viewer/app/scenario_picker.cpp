@@ -3,6 +3,8 @@
 
 #include <imgui.h>
 
+#include "synclab/viewer/style.h"
+
 #include <algorithm>
 #include <string>
 
@@ -23,11 +25,19 @@ std::optional<ScenarioPicker::Choice> ScenarioPicker::Draw() {
   }
   std::optional<Choice> chosen;
   const float font = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize(ImVec2(font * 48, font * 30), ImGuiCond_Appearing);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(FitToDisplay(ImVec2(font * 48, font * 30)), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal(kTitle, nullptr)) return chosen;
 
   auto all = scenarios::All();
-  const float footer = ImGui::GetFrameHeightWithSpacing() * 5;
+  const scenarios::Scenario* s = all[std::size_t(selected_)];
+  // Under the list: the note (as many lines as it wraps to at this width),
+  // the options and the buttons.
+  const std::string note(s->teaching_note);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float note_h = ImGui::CalcTextSize(note.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y;
+  const float footer = style.ItemSpacing.y + note_h + 2 * ImGui::GetFrameHeightWithSpacing();
   ImGui::BeginChild("list", ImVec2(0, -footer), true);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const std::string name(all[i]->name);
@@ -38,8 +48,9 @@ std::optional<ScenarioPicker::Choice> ScenarioPicker::Draw() {
     ImGui::TextDisabled("%s", std::string(all[i]->description).c_str());
   }
   ImGui::EndChild();
-  const scenarios::Scenario* s = all[std::size_t(selected_)];
-  ImGui::TextWrapped("%s", std::string(s->teaching_note).c_str());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(note.c_str());
+  ImGui::PopTextWrapPos();
 
   ImGui::SetNextItemWidth(font * 10);
   ImGui::InputScalar("seed", ImGuiDataType_U64, &seed_);

@@ -50,6 +50,10 @@ Settings LoadSettings(const std::filesystem::path& file) {
       s.window_height = std::clamp(std::atoi(value.c_str()), 240, 16384);
     } else if (key == "timeline_axis") {
       s.timeline_axis = value == "time" ? Axis::kTime : Axis::kSteps;
+    } else if (key == "presentation") {
+      s.presentation = value == "on";
+    } else if (key == "layout") {
+      s.arranged = value == "arranged";
     }
   }
   return s;
@@ -64,7 +68,9 @@ void SaveSettings(const Settings& s, const std::filesystem::path& file) {
       << "theme = " << (s.theme == Theme::kLight ? "light" : "dark") << '\n'
       << "window_width = " << s.window_width << '\n'
       << "window_height = " << s.window_height << '\n'
-      << "timeline_axis = " << (s.timeline_axis == Axis::kTime ? "time" : "steps") << '\n';
+      << "timeline_axis = " << (s.timeline_axis == Axis::kTime ? "time" : "steps") << '\n'
+      << "presentation = " << (s.presentation ? "on" : "off") << '\n'
+      << "layout = " << (s.arranged ? "arranged" : "tiled") << '\n';
   if (!out.flush()) std::cerr << "synclab-viewer: cannot write " << file.string() << '\n';
 }
 

@@ -18,6 +18,11 @@ struct Settings {
   int window_width = 1600;
   int window_height = 900;
   Axis timeline_axis = Axis::kSteps;
+  bool presentation = false;  // the presentation layout (F5)
+  // The user moved or resized a window: the windows stay where imgui.ini
+  // has them. Otherwise the tiled layout is worked out afresh at every start
+  // (a layout saved for another screen, text size or trace would not fit).
+  bool arranged = false;
 };
 
 inline constexpr float kMinFontScale = 1;

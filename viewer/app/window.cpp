@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "key_input.h"
 #include "synclab/viewer/style.h"
 
 namespace synclab::viewer {
@@ -101,19 +102,6 @@ GLFWwindow* OpenWindow(int width, int height, bool visible, const char* title) {
   return window;
 }
 
-// ImGui's default font rebuilt at the scale (13 px at 1), not stretched, so
-// that large text stays sharp on a projector; and the theme at that scale.
-void ApplyLook(const Settings& s) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  ImFontConfig font;
-  font.SizePixels = std::round(13 * s.font_scale);
-  font.OversampleH = font.OversampleV = 1;
-  font.PixelSnapH = true;
-  io.Fonts->AddFontDefault(&font);
-  ApplyStyle(s.theme, s.font_scale);
-}
-
 void ClearToBackground(const Gl& gl, int width, int height) {
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   gl.Viewport(0, 0, width, height);
@@ -121,28 +109,19 @@ void ClearToBackground(const Gl& gl, int width, int height) {
   gl.Clear(GL_COLOR_BUFFER_BIT);
 }
 
-// Keys ImGui 1.86 only knows by the GLFW codes its backend stores.
-Shortcuts ReadShortcuts() {
-  Shortcuts k;
-  const ImGuiIO& io = ImGui::GetIO();
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-  if (io.KeyCtrl) {
-    k.open = pressed(GLFW_KEY_O);
-    k.run = pressed(GLFW_KEY_R);
-    k.quit = pressed(GLFW_KEY_Q);
-    if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) k.font_step = +1;
-    if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) k.font_step = -1;
-    k.font_reset = pressed(GLFW_KEY_0) || pressed(GLFW_KEY_KP_0);
-  }
-  const ImVector<ImWchar>& typed = io.InputQueueCharacters;
-  k.help = pressed(GLFW_KEY_F1) ||
-           (!io.WantTextInput && std::find(typed.begin(), typed.end(), ImWchar('?')) != typed.end());
-  return k;
-}
+// What the window's callbacks collect between frames.
+struct Input {
+  KeyQueue keys;
+  std::vector<std::string> dropped;  // files dropped onto the window
+};
+Input& InputOf(GLFWwindow* window) { return *static_cast<Input*>(glfwGetWindowUserPointer(window)); }
 
+void OnKey(GLFWwindow* window, int key, int, int action, int mods) {
+  InputOf(window).keys.Push(FromGlfwKey(key, action, mods));
+}
+void OnChar(GLFWwindow* window, unsigned codepoint) { InputOf(window).keys.Push(FromGlfwChar(codepoint)); }
 void OnDrop(GLFWwindow* window, int count, const char** paths) {
-  auto* dropped = static_cast<std::vector<std::string>*>(glfwGetWindowUserPointer(window));
-  for (int i = 0; i < count; ++i) dropped->emplace_back(paths[i]);
+  for (int i = 0; i < count; ++i) InputOf(window).dropped.emplace_back(paths[i]);
 }
 
 }  // namespace
@@ -156,9 +135,12 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
   Gl gl;
   if (window == nullptr || !gl.Load()) return "cannot create an OpenGL 3.3 window (" + g_glfw_error + ")";
   glfwSwapInterval(1);
-  std::vector<std::string> dropped;
-  glfwSetWindowUserPointer(window, &dropped);
+  Input input;
+  glfwSetWindowUserPointer(window, &input);
   glfwSetDropCallback(window, OnDrop);
+  // Before ImGui's backend installs its own: it calls these first.
+  glfwSetKeyCallback(window, OnKey);
+  glfwSetCharCallback(window, OnChar);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -167,10 +149,9 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
   ImGui::GetIO().IniFilename = ini.empty() ? nullptr : ini.c_str();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
-  ApplyLook(s);
+  ApplyLook(s.theme, s.font_scale);
 
   std::string shown_title = title;
-  ImVec2 last_display(0, 0);
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   while (!glfwWindowShouldClose(window) && g_stop == 0) {
@@ -180,26 +161,20 @@ std::string RunWindow(App& app, const std::filesystem::path& settings_file) {
     } else {
       glfwWaitEventsTimeout(0.1);
     }
-    if (!dropped.empty()) {
-      app.Open(dropped.back());
-      dropped.clear();
+    if (!input.dropped.empty()) {
+      app.Open(input.dropped.back());
+      input.dropped.clear();
     }
     if (app.TakeStyleChange()) {
       ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ApplyLook(app.settings());
+      ApplyLook(app.settings().theme, app.settings().font_scale);
       ImGui_ImplOpenGL3_CreateFontsTexture();
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const ImGuiIO& io = ImGui::GetIO();
-    // A resized window gets the tiled layout again (not on the first frame,
-    // which imgui.ini may have arranged).
-    if (last_display.x != 0 && (io.DisplaySize.x != last_display.x || io.DisplaySize.y != last_display.y)) {
-      app.ResetLayout();
-    }
-    last_display = io.DisplaySize;
-    app.Frame(io.DisplaySize, ReadShortcuts(), io.DeltaTime);
+    app.Frame(io.DisplaySize, input.keys.Take(), io.DeltaTime);
     if (app.quit_requested()) glfwSetWindowShouldClose(window, GLFW_TRUE);
     if (std::string t = "synclab viewer: " + app.source(); t != shown_title) {
       glfwSetWindowTitle(window, t.c_str());
@@ -251,14 +226,14 @@ std::string RenderPng(App& app, int width, int height, const std::filesystem::pa
     io.DisplaySize = ImVec2(float(width), float(height));
     io.DeltaTime = 1.0f / 60;
     ImGui_ImplOpenGL3_Init("#version 330");
-    ApplyLook(app.settings());
+    ApplyLook(app.settings().theme, app.settings().font_scale);
     app.ResetLayout();
     // A few frames, for windows and tables to settle their sizes and the
     // panels to scroll to the cursor.
     for (int frame = 0; frame < 4; ++frame) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui::NewFrame();
-      app.Frame(io.DisplaySize, Shortcuts(), 0);
+      app.Frame(io.DisplaySize, {}, 0);
       ImGui::Render();
       ClearToBackground(gl, width, height);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

@@ -39,9 +39,12 @@ struct Applier {
     if (auto next = m.Neighbour(a.scope, id, c.step, a.dir)) Go(*next);
   }
   void operator()(const Continue& a) {
-    // With no hit ahead, run to the end (or back to the start), as a debugger does.
-    auto hit = m.NextHit(c.breakpoints, c.step, a.dir);
-    Go(hit ? *hit : a.dir > 0 ? last() : 0);
+    // With no breakpoint set, PageDown / PageUp (what a presenter's clicker
+    // sends) step. Past the last hit the cursor stays, and says so: jumping
+    // to the end would skip what the class was about to see.
+    if (c.breakpoints.empty()) return (*this)(Step{a.dir > 0 ? 1 : -1});
+    if (auto hit = m.NextHit(c.breakpoints, c.step, a.dir)) return Go(*hit);
+    c.notice = a.dir > 0 ? Notice::kNoLaterHit : Notice::kNoEarlierHit;
   }
   void operator()(const Play& a) {
     if (a.on && c.step == last()) Go(0);  // play at the end replays from the start
@@ -92,7 +95,11 @@ struct Applier {
 
 Cursor Apply(Cursor c, const Intent& intent, const Model& m) {
   Applier applier{c, m};
-  for (const Action& a : intent.actions) std::visit(applier, a);
+  for (const Action& a : intent.actions) {
+    // Time passing while playing is not a request: it leaves the notice.
+    if (!std::holds_alternative<Tick>(a)) c.notice = Notice::kNone;
+    std::visit(applier, a);
+  }
   return c;
 }
 

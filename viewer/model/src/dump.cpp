@@ -7,7 +7,7 @@
 
 namespace synclab::viewer {
 
-std::string DumpState(const Model& m, const Cursor& c) {
+std::string DumpState(const Model& m, const Cursor& c, const std::vector<PaneDump>& layout) {
   using nlohmann::json;
   const Trace& t = m.trace();
   const Snapshot& s = m.At(c.step);
@@ -16,7 +16,11 @@ std::string DumpState(const Model& m, const Cursor& c) {
   out["trace"] = {{"scenario", t.meta.scenario}, {"events", t.events.size()}};
   out["cursor"] = {{"step", c.step},           {"playing", c.playing},
                    {"speed", c.speed},         {"goroutine", c.goroutine},
-                   {"object", c.object},       {"breakpoints", {{"kinds", json::array()},
+                   {"object", c.object},
+                   {"notice", c.notice == Notice::kNoLaterHit     ? "no later hit"
+                              : c.notice == Notice::kNoEarlierHit ? "no earlier hit"
+                                                                  : ""},
+                   {"breakpoints", {{"kinds", json::array()},
                                                                 {"goroutines", c.breakpoints.goroutines},
                                                                 {"objects", c.breakpoints.objects}}}};
   for (trace::EventKind k : c.breakpoints.kinds) {
@@ -79,6 +83,13 @@ std::string DumpState(const Model& m, const Cursor& c) {
                     {"waiting", waiting}};
     }
     os.push_back(std::move(j));
+  }
+  if (!layout.empty()) {
+    json& panes = out["layout"] = json::array();
+    for (const PaneDump& p : layout) {
+      panes.push_back({{"name", p.name}, {"x", p.x}, {"y", p.y}, {"w", p.w}, {"h", p.h},
+                       {"needs", {{"w", p.need_w}, {"h", p.need_h}}}});
+    }
   }
   return out.dump(2) + "\n";
 }

@@ -1,9 +1,10 @@
 // mutex_inspector.cpp: a Mutex at the cursor, as Go's lock.go sees it.
 //
-//   Starvation mode   state = 0x0000000D
+//   Starvation mode   state 0x0000000D
 //   31                          3
 //   [0][0] ... [0][0][1] [1] [0] [1]
 //   waiters = 1 (bits 3-31)   S   W   L
+//   locked 1  woken 0  starving 1  waiters 1
 //   outlined: the bits changed at step 78, mutex.lock.slow.park
 //   holder  G2 greedy, for 400 us
 //   queue   head -> G3 polite -> tail
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "synclab/mutex.h"
 #include "synclab/viewer/panels.h"
@@ -26,6 +28,9 @@ constexpr ImU32 kLockedColor = IM_COL32(70, 110, 230, 255);  // HoldColor: a hol
 constexpr ImU32 kWokenColor = IM_COL32(235, 200, 40, 255);
 constexpr ImU32 kStarvingColor = IM_COL32(215, 45, 45, 255);
 constexpr ImU32 kWaitersColor = IM_COL32(150, 90, 205, 255);
+
+constexpr std::string_view kStarvationMode = "Starvation mode";  // the wider of the two modes
+constexpr std::string_view kWordWidth = "state 0x00000000";       // as wide as "state 0x%08X"
 
 // The colour of a 0 bit: its group's, faint.
 ImU32 Faded(ImU32 c) { return (c & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 55); }
@@ -43,41 +48,59 @@ BitGroup GroupOf(int bit) {
   }
 }
 
-// The 32 bits, bit 31 on the left as in mutex.h's diagram, in one row or,
-// where that would make the boxes too small to read, two rows of 16. Bits
-// the Mutex's latest event changed are outlined.
+// The state word's geometry: boxes big enough for a digit with room around
+// it, in rows of 32, 16 or 8 bits (the most that fit), each under a line of
+// bit numbers, then a caption line. Labels are drawn at the font's size.
+struct WordGeometry {
+  int per_row;
+  float box, gap;
+  float width() const { return float(per_row) * (box + gap) - gap; }
+  float height(float font) const { return float(32 / per_row) * (font + box + gap) + gap + font; }
+};
+WordGeometry WordFor(float font, float avail) {
+  const float gap = std::max(1.0f, std::round(font * 0.1f));
+  // A digit is about half a box wide; one row of 32 only with roomier boxes.
+  auto min_box = [&](int per_row) { return per_row == 32 ? std::round(font * 1.4f) : font; };
+  int per_row = 32;
+  while (per_row > 8 && float(per_row) * (min_box(per_row) + gap) - gap > avail) per_row /= 2;
+  const float box = std::clamp(std::floor((avail + gap) / float(per_row) - gap), min_box(per_row), font * 1.8f);
+  return {per_row, box, gap};
+}
+
+// The 32 bits, bit 31 on the left as in mutex.h's diagram. Bits the Mutex's
+// latest change of the word flipped are outlined.
 void DrawWord(std::uint32_t word, std::uint32_t changed, std::int32_t waiters) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
-  const float small = font * 0.75f;
-  const float gap = std::max(1.0f, std::round(font * 0.1f));
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const int per_row = (avail - 31 * gap) / 32 >= font * 1.2f ? 32 : 16;
-  const float box = std::clamp(std::floor((avail - float(per_row - 1) * gap) / float(per_row)),
-                               font * 0.5f, font * 1.8f);
-  const float row_h = small + box + gap;  // bit numbers, then the boxes
+  const WordGeometry geo = WordFor(font, ImGui::GetContentRegionAvail().x);
+  const int per_row = geo.per_row;
+  const float box = geo.box, gap = geo.gap;
+  const float row_h = font + box + gap;  // bit numbers, then the boxes
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const bool digits = ImGui::CalcTextSize("0").x + 2 <= box;
   for (int i = 0; i < 32; ++i) {
     const int bit = 31 - i, row = i / per_row, col = i % per_row;
     const bool set = (word >> bit & 1) != 0;
     const BitGroup group = GroupOf(bit);
-    const ImVec2 a(p.x + float(col) * (box + gap), p.y + float(row) * row_h + small);
+    const ImVec2 a(p.x + float(col) * (box + gap), p.y + float(row) * row_h + font);
     const ImVec2 b(a.x + box, a.y + box);
     dl->AddRectFilled(a, b, set ? group.color : Faded(group.color), font * 0.15f);
     dl->AddRect(a, b, group.color, font * 0.15f);
     if ((changed >> bit & 1) != 0) dl->AddRect(a, b, ink, font * 0.15f, 0, std::max(2.0f, font * 0.15f));
-    if (digits) {
-      const char* d = set ? "1" : "0";
-      const ImVec2 size = ImGui::CalcTextSize(d);
-      dl->AddText(ImVec2(a.x + (box - size.x) / 2, a.y + (box - size.y) / 2),
-                  set ? IM_COL32(255, 255, 255, 255) : ink, d);
-    }
-    // Bit numbers over each row's ends and where the waiter count starts.
-    if (col == 0 || col == per_row - 1 || bit == 3) {
-      dl->AddText(nullptr, small, ImVec2(a.x, a.y - small), dim, std::to_string(bit).c_str());
+    const char* d = set ? "1" : "0";
+    const ImVec2 size = ImGui::CalcTextSize(d);
+    dl->AddText(ImVec2(a.x + (box - size.x) / 2, a.y + (box - size.y) / 2),
+                set ? IM_COL32(255, 255, 255, 255) : ink, d);
+    // Bit numbers over each row's ends and where the waiter count starts,
+    // unless the row's end would run into them.
+    const bool end = col == 0 || col == per_row - 1;
+    const bool waiters_start = bit == 3 && col < per_row - 2;
+    if (end || waiters_start) {
+      const std::string n = std::to_string(bit);
+      // Right-aligned over the last box, so the row's width holds them.
+      const float nx = col == per_row - 1 ? b.x - ImGui::CalcTextSize(n.c_str()).x : a.x;
+      dl->AddText(ImVec2(nx, a.y - font), dim, n.c_str());
     }
     if (ImGui::IsMouseHoveringRect(a, b)) {
       ImGui::BeginTooltip();
@@ -88,11 +111,14 @@ void DrawWord(std::uint32_t word, std::uint32_t changed, std::int32_t waiters) {
       ImGui::EndTooltip();
     }
   }
-  // Under the last row: the waiter count over its bits, then S W L.
+  // Under the last row: the waiter count over its bits (shortened where it
+  // does not fit), then S W L.
   const float y = p.y + float(32 / per_row) * row_h + gap;
   const float waiters_w = float(per_row - 3) * (box + gap) - gap;
   dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + waiters_w, y), kWaitersColor, 2);
-  const std::string count = "waiters = " + std::to_string(waiters) + " (bits 3-31)";
+  std::string count = "waiters = " + std::to_string(waiters) + " (bits 3-31)";
+  if (ImGui::CalcTextSize(count.c_str()).x > waiters_w) count = "waiters = " + std::to_string(waiters);
+  if (ImGui::CalcTextSize(count.c_str()).x > waiters_w) count = std::to_string(waiters);
   const float cw = ImGui::CalcTextSize(count.c_str()).x;
   dl->AddText(ImVec2(p.x + std::max(0.0f, (waiters_w - cw) / 2), y + gap), ink, count.c_str());
   const char* letters[] = {"S", "W", "L"};
@@ -101,15 +127,43 @@ void DrawWord(std::uint32_t word, std::uint32_t changed, std::int32_t waiters) {
     const float lw = ImGui::CalcTextSize(letters[k]).x;
     dl->AddText(ImVec2(x + (box - lw) / 2, y + gap), ink, letters[k]);
   }
-  ImGui::Dummy(ImVec2(float(per_row) * (box + gap), y + gap + font - p.y));
+  ImGui::Dummy(ImVec2(geo.width(), geo.height(font)));
 }
 
-// One line of the decoded word: "locked 1" with its explanation.
-void Flag(const char* name, int value, ImU32 color, const char* help) {
-  Chip((std::string(name) + " " + std::to_string(value)).c_str(), value != 0 ? color : Faded(color),
-       value != 0 ? IM_COL32(255, 255, 255, 255) : ImGui::GetColorU32(ImGuiCol_Text));
-  Explain(help);
-  ImGui::SameLine();
+// The decoded word in one row: "locked 1  woken 0  starving 1  waiters 1",
+// or where that does not fit, the letters under the word's bits: "L 1 ...".
+struct FlagInfo {
+  const char* name;
+  const char* letter;
+  ImU32 color;
+  const char* help;
+};
+const FlagInfo kFlags[] = {{"locked", "L", kLockedColor, kLockedHelp},
+                           {"woken", "W", kWokenColor, kWokenHelp},
+                           {"starving", "S", kStarvingColor, kStarvingHelp},
+                           {"waiters", "waiters", kWaitersColor, kWaitersHelp}};
+
+std::string FlagLabel(const FlagInfo& f, int value, bool letters) {
+  return std::string(letters ? f.letter : f.name) + " " + std::to_string(value);
+}
+
+void DrawFlags(const Mutex::State& d) {
+  const int values[] = {d.locked, d.woken, d.starving, d.waiters};
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float long_w = -style.ItemSpacing.x;
+  for (std::size_t i = 0; i < std::size(kFlags); ++i) {
+    long_w += style.ItemSpacing.x + ImGui::CalcTextSize(FlagLabel(kFlags[i], values[i], false).c_str()).x +
+              style.FramePadding.x * 2;
+  }
+  const bool letters = long_w > ImGui::GetContentRegionAvail().x;
+  for (std::size_t i = 0; i < std::size(kFlags); ++i) {
+    if (i > 0) ImGui::SameLine();
+    const FlagInfo& f = kFlags[i];
+    const bool set = values[i] != 0;
+    Chip(FlagLabel(f, values[i], letters).c_str(), set ? f.color : Faded(f.color),
+         set ? IM_COL32(255, 255, 255, 255) : ImGui::GetColorU32(ImGuiCol_Text));
+    Explain(f.help);
+  }
 }
 
 // How long a waiter has waited, against the 1 ms starvation threshold.
@@ -138,6 +192,27 @@ void WaitBar(std::int64_t waited) {
 }
 
 }  // namespace
+
+// The first Mutex's inspector sits in a tree node in the objects window.
+float InspectorWidth(const Metrics& m, float window_w) {
+  return window_w - m.indent - 2 * m.padding - m.scrollbar;
+}
+
+float ObjectsMinWidth(const Metrics& m) {
+  const WordGeometry narrowest = WordFor(m.font, 0);
+  const float word = WordGeometry{16, narrowest.box, narrowest.gap}.width();
+  // The line over it: "[Starvation mode] state 0x0000000D" (the longer mode).
+  const float mode = float(kStarvationMode.size() + kWordWidth.size()) * m.char_w + 2 * m.frame_pad + m.spacing_x;
+  return std::max(word, mode) + m.indent + 2 * m.padding + m.scrollbar;
+}
+
+float ObjectsMinHeight(const Metrics& m, float width) {
+  return m.frame + m.padding +  // title bar, padding
+         m.row() +              // the Mutex's tree node
+         m.row() +              // its mode and word in hex
+         WordFor(m.font, InspectorWidth(m, width)).height(m.font) + m.spacing +
+         m.frame;               // the flags
+}
 
 Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
   Intent out;
@@ -174,7 +249,7 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
 
   // Mode and the word.
   if (d.starving) {
-    Chip("Starvation mode", kStarvingColor, IM_COL32(255, 255, 255, 255));
+    Chip(kStarvationMode.data(), kStarvingColor, IM_COL32(255, 255, 255, 255));
     Explain(kStarvationModeHelp);
   } else {
     Chip("Normal mode", StatusColor(GStatus::kRunning), StatusTextColor(GStatus::kRunning));
@@ -182,10 +257,14 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
   }
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("state = 0x%08X (%u)", word, word);
-  Explain("The Mutex's whole state is this one 32-bit word, changed only by atomic operations "
-          "(CAS and add).");
+  ImGui::Text("state 0x%08X", word);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("= %u. The Mutex's whole state is this one 32-bit word, changed only by atomic "
+                      "operations (CAS and add).",
+                      word);
+  }
   DrawWord(word, changed, d.waiters);
+  DrawFlags(d);
   if (changed_at) {
     const TraceEvent& e = t.events[*changed_at];
     ImGui::PushTextWrapPos(0);  // wrap at the window's edge
@@ -194,11 +273,6 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
     ImGui::PopTextWrapPos();
     Explain(EventHelp(e.kind));
   }
-  Flag("locked", d.locked, kLockedColor, kLockedHelp);
-  Flag("woken", d.woken, kWokenColor, kWokenHelp);
-  Flag("starving", d.starving, kStarvingColor, kStarvingHelp);
-  Flag("waiters", d.waiters, kWaitersColor, kWaitersHelp);
-  ImGui::NewLine();
 
   if (ImGui::BeginTable("mutex", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
@@ -218,10 +292,12 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
       Explain(kHolderHelp);
       if (auto hold = m.HoldAt(st.holder, mutex, c.step)) {
         ImGui::SameLine();
+        ImGui::PushTextWrapPos(0);  // a narrow column at large text wraps it
         ImGui::TextDisabled("since step %u, held for %s", hold->begin,
                             instrument::FormatDuration(snap.state.time() -
                                                        std::int64_t(m.Position(Axis::kTime, hold->begin)))
                                 .c_str());
+        ImGui::PopTextWrapPos();
       }
     } else {
       ImGui::TextDisabled(d.starving && d.waiters > 0 ? "none: being handed to the head waiter" : "none");

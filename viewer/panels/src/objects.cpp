@@ -70,8 +70,8 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
     ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_Framed | ImGuiTreeNodeFlags_OpenOnArrow |
                                ImGuiTreeNodeFlags_DefaultOpen | ImGuiTreeNodeFlags_SpanAvailWidth;
     if (c.object == o.id) flags |= ImGuiTreeNodeFlags_Selected;
+    // Short, to fit a narrow column at large text; where it was made is in the tooltip.
     std::string label = instrument::ObjectLabel(t, o.id) + "   " + std::string(trace::Name(o.kind)) +
-                        (o.site != 0 ? ", created at " + instrument::SiteLabel(t, o.site) : "") +
                         (is_broken ? "   * breakpoint" : "");
     const bool open = ImGui::TreeNodeEx("object", flags, "%s", label.c_str());
     if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) {
@@ -81,7 +81,9 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
       if (ImGui::MenuItem("Break on its events", nullptr, is_broken)) out += ToggleBreakObject{o.id};
       ImGui::EndPopup();
     }
-    Explain("Click to select (then step within it: Ctrl+Left/Right); right-click to break on it.");
+    const std::string help = (o.site != 0 ? "Created at " + instrument::SiteLabel(t, o.site) + ". " : "") +
+                             "Click to select (then step within it: Ctrl+Left/Right); right-click to break on it.";
+    Explain(help.c_str());
     if (open) {
       if (o.kind == trace::ObjectKind::kMutex) {
         out += DrawMutexInspector(m, c, o.id);

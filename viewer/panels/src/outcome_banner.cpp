@@ -28,6 +28,11 @@ const char* StatusHelp(rt::Status s) {
 
 }  // namespace
 
+int BannerRows(const Trace& t) {
+  if (t.outcome.status == rt::Status::kOk) return 0;
+  return t.outcome.blocked.empty() ? 1 : 2;
+}
+
 Intent DrawOutcomeBanner(const Model& m, const Cursor&) {
   Intent out;
   const Trace& t = m.trace();
@@ -45,12 +50,16 @@ Intent DrawOutcomeBanner(const Model& m, const Cursor&) {
     ImGui::SameLine();
     if (ImGui::Button(("Jump to event " + std::to_string(*o.seq)).c_str())) out += Seek{*o.seq};
   }
-  // Who was left blocked, each a link to its goroutine.
+  // Who was left blocked, each a link to its goroutine, on a row of their own.
+  if (!o.blocked.empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Left blocked:");
+  }
   for (const instrument::BlockedInfo& b : o.blocked) {
     ImGui::SameLine();
     std::string who = instrument::GoroutineLabel(t, b.g) + " on " + instrument::ObjectLabel(t, b.obj);
     ImGui::PushID(int(b.g));
-    if (ImGui::SmallButton(who.c_str())) out += SelectGoroutine{b.g};
+    if (ImGui::Button(who.c_str())) out += SelectGoroutine{b.g};
     ImGui::PopID();
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("%s blocked on %s [%s] at %s", instrument::GoroutineLabel(t, b.g).c_str(),

@@ -1,24 +1,83 @@
-// style.cpp: themes and colours.
+// style.cpp: themes, sizes and colours.
 #include "synclab/viewer/style.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace synclab::viewer {
+namespace {
 
 using instrument::GStatus;
+
+// ImGui's default font, ProggyClean: 13 px, 7 px a character.
+constexpr float kFontPixels = 13;
+constexpr float kCharPerFont = 7.0f / 13.0f;
+// Rounder, roomier widgets than ImGui's read better from the back of a
+// classroom. At scale 1; ImGui's ScaleAllSizes floors each scaled size.
+const ImVec2 kItemSpacing(8, 5);
+const ImVec2 kFramePadding(6, 4);
+
+float FontPixels(float scale) { return std::round(kFontPixels * scale); }
+
+}  // namespace
+
+void ApplyLook(Theme theme, float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = FontPixels(scale);
+  font.OversampleH = font.OversampleV = 1;
+  font.PixelSnapH = true;
+  io.Fonts->AddFontDefault(&font);
+  ApplyStyle(theme, scale);
+}
 
 void ApplyStyle(Theme theme, float scale) {
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
   if (theme == Theme::kLight) {
     ImGui::StyleColorsLight(&style);
+    // Light widgets are white, as a popup's background is: a text field in a
+    // dialog would not show. A grey a step darker than the window does.
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.86f, 0.87f, 0.90f, 1);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.96f, 0.96f, 1);
   } else {
     ImGui::StyleColorsDark(&style);
   }
-  // Rounder, roomier widgets read better from the back of a classroom.
+  // ImGui's themes are slightly see-through: a window over another would
+  // show the text under it.
+  for (ImGuiCol c : {ImGuiCol_WindowBg, ImGuiCol_PopupBg, ImGuiCol_MenuBarBg, ImGuiCol_TitleBg,
+                     ImGuiCol_TitleBgActive, ImGuiCol_TitleBgCollapsed}) {
+    style.Colors[c].w = 1;
+  }
   style.FrameRounding = 3;
   style.WindowRounding = 4;
-  style.ItemSpacing = ImVec2(8, 5);
-  style.FramePadding = ImVec2(6, 4);
+  style.ItemSpacing = kItemSpacing;
+  style.FramePadding = kFramePadding;
   style.ScaleAllSizes(scale);
+}
+
+Metrics MetricsAt(float scale) {
+  // As ImGuiStyle::ScaleAllSizes computes them.
+  const ImGuiStyle defaults;
+  auto scaled = [&](float v) { return std::floor(v * scale); };
+  Metrics m;
+  m.font = FontPixels(scale);
+  m.char_w = std::round(m.font * kCharPerFont);  // PixelSnapH rounds the advance
+  m.frame = m.font + 2 * scaled(kFramePadding.y);
+  m.frame_pad = scaled(kFramePadding.x);
+  m.spacing = scaled(kItemSpacing.y);
+  m.spacing_x = scaled(kItemSpacing.x);
+  m.padding = scaled(defaults.WindowPadding.x);
+  m.indent = scaled(defaults.IndentSpacing);
+  m.scrollbar = scaled(defaults.ScrollbarSize);
+  return m;
+}
+
+ImVec2 FitToDisplay(ImVec2 size) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float margin = ImGui::GetFontSize() * 2;
+  return ImVec2(std::min(size.x, display.x - margin), std::min(size.y, display.y - margin));
 }
 
 ImU32 StatusColor(GStatus s) {

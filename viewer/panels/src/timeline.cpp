@@ -75,22 +75,52 @@ std::string SpanText(const Model& m, const Span& s) {
   return text;
 }
 
-// Continues the line with a chip if it fits, else starts a new line.
-void LegendChip(const char* label, ImU32 fill, ImU32 text, const char* help) {
-  const float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
-  Chip(label, fill, text);
-  Explain(help);
+// What a span of a lane says, longest first: the lane draws the first that
+// fits (the tooltip has it all).
+std::vector<std::string> SpanLabels(const Model& m, const Span& s) {
+  if (s.status == GStatus::kSpinning) return {"spinning", "spin"};
+  if (s.status != GStatus::kBlocked) return {};
+  std::vector<std::string> labels = {SpanText(m, s)};
+  if (s.obj != 0) {
+    const std::string on = instrument::ObjectLabel(m.trace(), s.obj);
+    labels.push_back("blocked on " + on);
+    labels.push_back(on);
+  } else if (s.reason != trace::WaitReason::kNone) {
+    labels.emplace_back(trace::Name(s.reason));  // a sleep waits on nothing
+  }
+  return labels;
 }
 
+// The colours, on the rest of the toolbar's row if they fit; else one chip
+// that shows them when hovered (so the toolbar stays one row high, as
+// TimelineHeight counts it).
 void Legend() {
-  for (GStatus s : {GStatus::kRunning, GStatus::kRunnable, GStatus::kBlocked, GStatus::kSpinning,
-                    GStatus::kDone}) {
-    LegendChip(std::string(instrument::Name(s)).c_str(), StatusColor(s), StatusTextColor(s), StatusHelp(s));
+  const std::vector<LegendEntry> entries = LegendEntries();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float width = 0;
+  for (const LegendEntry& e : entries) {
+    width += style.ItemSpacing.x + ImGui::CalcTextSize(e.label.c_str()).x + style.FramePadding.x * 2;
   }
-  LegendChip("Mutex held", HoldColor(), IM_COL32(255, 255, 255, 255),
-             "A bar under a lane: the goroutine holds that Mutex, from its Lock to its Unlock.");
+  ImGui::SameLine();
+  if (width <= ImGui::GetContentRegionAvail().x) {
+    for (const LegendEntry& e : entries) {
+      Chip(e.label.c_str(), e.fill, e.text);
+      Explain(e.help);
+      ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    return;
+  }
+  Chip("colours", ImGui::GetColorU32(ImGuiCol_FrameBg), ImGui::GetColorU32(ImGuiCol_Text));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    for (const LegendEntry& e : entries) {
+      Chip(e.label.c_str(), e.fill, e.text);
+      ImGui::SameLine();
+      ImGui::TextUnformatted(e.help);
+    }
+    ImGui::EndTooltip();
+  }
 }
 
 void Ruler(const Model& m, const Cursor& c, const TimelineView& v, float x0, float width,
@@ -117,24 +147,21 @@ void Ruler(const Model& m, const Cursor& c, const TimelineView& v, float x0, flo
   ImGui::Dummy(ImVec2(x0 - top.x + width, height));
 }
 
-// Lane geometry, in proportion to the font.
-struct Rows {
-  float lane, hold, row;
-};
-Rows LaneRows() {
-  const float font = ImGui::GetFontSize();
-  const float lane = std::round(font * 1.4f), hold = std::round(font * 0.5f);
-  return {lane, hold, lane + hold + std::round(font * 0.3f)};
-}
-float RulerHeight() { return std::round(ImGui::GetFontSize() * 1.3f); }
+float RulerHeight(float font) { return std::round(font * 1.3f); }
 
 }  // namespace
 
-float TimelineHeight(const Model& m) {
-  const ImGuiStyle& style = ImGui::GetStyle();
-  return ImGui::GetFrameHeight() + 2 * style.WindowPadding.y +         // title bar, padding
-         ImGui::GetFrameHeightWithSpacing() + RulerHeight() +            // toolbar, ruler
-         style.ItemSpacing.y + float(m.trace().goroutines.size()) * LaneRows().row;
+LaneGeometry LanesAt(float font) {
+  // The hold bar is as tall as a line of text, so its label is drawn at the
+  // size of every other text; the gap keeps it off the next lane.
+  return {std::round(font * 1.3f), font, std::round(font * 0.4f)};
+}
+
+float TimelineHeight(const Metrics& m, std::size_t lanes) {
+  return m.frame + 2 * m.padding +                // the title bar and padding
+         m.frame + m.spacing +                    // the toolbar
+         RulerHeight(m.font) + m.spacing +        // the ruler
+         float(lanes) * LanesAt(m.font).row();
 }
 
 Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
@@ -185,13 +212,14 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
     label_w = std::max(label_w, ImGui::CalcTextSize(instrument::GoroutineLabel(t, g).c_str()).x);
   }
   label_w += font * 1.5f;
-  const auto [lane_h, hold_h, row_h] = LaneRows();
+  const LaneGeometry lanes = LanesAt(font);
+  const float lane_h = lanes.status, hold_h = lanes.hold, row_h = lanes.row();
   const float x0 = ImGui::GetCursorScreenPos().x + label_w;
   const float width = std::max(ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().ScrollbarSize, 10.0f);
   const double per_px = (v.to - v.from) / width;
   auto X = [&](double p) { return x0 + float((p - v.from) / per_px); };
 
-  Ruler(m, c, v, x0, width, RulerHeight());
+  Ruler(m, c, v, x0, width, RulerHeight(font));
 
   ImGui::BeginChild("lanes", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -228,7 +256,7 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
       ImGui::SetCursorScreenPos(ImVec2(x0, top.y));
       // A release is a click unless the mouse was dragged (GetMouseDragDelta
       // is zero until a drag passes the threshold).
-      const bool released = ImGui::InvisibleButton("lane", ImVec2(width, lane_h + hold_h));
+      const bool released = ImGui::InvisibleButton("lane", ImVec2(width, lane_h + 1 + hold_h));
       const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left);
       const bool clicked = released && drag.x == 0 && drag.y == 0;
       const bool hovered = ImGui::IsItemHovered();
@@ -261,27 +289,31 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
         if (b.from <= mouse_p && mouse_p < b.to) under_mouse = &b;
       }
       flush();
-      // Name what a blocked goroutine waits on, and spinning, where it fits.
+      // Name what a blocked goroutine waits on, and spinning, as fully as fits.
       for (const LaneBlock& b : v.blocks) {
-        const float bx0 = X(b.from), bx1 = X(b.to);
-        if (b.span == nullptr || bx1 - bx0 < font * 2) continue;
-        std::string text;
-        if (b.status == GStatus::kBlocked) text = SpanText(m, *b.span);
-        if (b.status == GStatus::kSpinning) text = "spin";
-        if (!text.empty() && ImGui::CalcTextSize(text.c_str()).x + font * 0.5f < bx1 - bx0) {
-          dl->AddText(ImVec2(std::max(bx0, x0) + font * 0.25f, top.y + (lane_h - font) / 2),
-                      StatusTextColor(b.status), text.c_str());
+        if (b.span == nullptr) continue;
+        const float bx0 = std::max(X(b.from), x0), bx1 = std::min(X(b.to), x0 + width);
+        const float room = bx1 - bx0 - font * 0.5f;
+        if (room < font) continue;  // not even two characters: no strings to make
+        for (const std::string& text : SpanLabels(m, *b.span)) {
+          if (ImGui::CalcTextSize(text.c_str()).x > room) continue;
+          dl->AddText(ImVec2(bx0 + font * 0.25f, top.y + (lane_h - font) / 2), StatusTextColor(b.status),
+                      text.c_str());
+          break;
         }
       }
       m.HoldBlocks(g, v.axis, v.from, v.to, per_px, v.holds);
       const float hy = top.y + lane_h + 1;
       for (const HoldBlock& h : v.holds) {
         const float hx0 = X(h.from), hx1 = std::max(X(h.to), hx0 + 1);
-        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h - 1), HoldColor());
-        std::string name = instrument::ObjectLabel(t, h.mutex);
-        if (!h.merged && ImGui::CalcTextSize(name.c_str()).x * 0.8f + font * 0.5f < hx1 - hx0) {
-          dl->AddText(nullptr, font * 0.8f, ImVec2(std::max(hx0, x0) + font * 0.25f, hy - font * 0.15f),
-                      IM_COL32(255, 255, 255, 255), name.c_str());
+        // Square when merged: rounding costs vertices, and a zoomed-out lane
+        // has a block per pixel.
+        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h), HoldColor(), h.merged ? 0 : font * 0.2f);
+        const float lx0 = std::max(hx0, x0), lx1 = std::min(hx1, x0 + width);
+        if (h.merged || lx1 - lx0 < font) continue;  // zoomed out: a block a pixel, no label
+        const std::string name = instrument::ObjectLabel(t, h.mutex);
+        if (ImGui::CalcTextSize(name.c_str()).x + font * 0.5f < lx1 - lx0) {
+          dl->AddText(ImVec2(lx0 + font * 0.25f, hy), IM_COL32(255, 255, 255, 255), name.c_str());
         }
       }
       dl->PopClipRect();

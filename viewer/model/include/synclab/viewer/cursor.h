@@ -16,6 +16,13 @@
 
 namespace synclab::viewer {
 
+// Why the latest request left the cursor where it was, for the transport to say.
+enum class Notice : std::uint8_t {
+  kNone,
+  kNoLaterHit,    // Continue: no breakpoint hit after the cursor
+  kNoEarlierHit,  // Continue back: none before it
+};
+
 struct Cursor {
   std::uint64_t step = 0;  // the current event: events 0..step are applied
   bool playing = false;
@@ -24,6 +31,7 @@ struct Cursor {
   Id goroutine = 0;        // selected (0: none): "step within", breakpoints
   Id object = 0;
   Breakpoints breakpoints;
+  Notice notice = Notice::kNone;  // cleared by the next request
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 

@@ -9,12 +9,23 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "synclab/viewer/cursor.h"
 #include "synclab/viewer/model.h"
 
 namespace synclab::viewer {
 
-std::string DumpState(const Model& m, const Cursor& c);
+// A window of the app's layout: where it is and what its content needs
+// (0: nothing in particular), for tests to check that all of it shows. The
+// model knows no app: the caller describes its windows.
+struct PaneDump {
+  std::string name;
+  float x, y, w, h;
+  float need_w, need_h;
+};
+
+// With a layout, the dump has "layout": [{"name", "x", "y", "w", "h", "needs": {"w", "h"}}].
+std::string DumpState(const Model& m, const Cursor& c, const std::vector<PaneDump>& layout = {});
 
 }  // namespace synclab::viewer

@@ -12,31 +12,45 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "synclab/viewer/cursor.h"
 #include "synclab/viewer/model.h"
+#include "synclab/viewer/style.h"
 
 namespace synclab::viewer {
 
 inline constexpr std::uint64_t kNoStep = std::numeric_limits<std::uint64_t>::max();
 
-// Transport: step, play, speed, scrub bar, the current event, breakpoints.
-Intent DrawTransport(const Model& m, const Cursor& c);
+// Each panel that the app's layout sizes says how much room it needs, from
+// the Metrics of a text scale alone (no ImGui), in the same terms it draws.
+
+struct TransportView {
+  char kind_search[64] = "";  // the event-kind picker's search text
+};
+// Transport: step, play, speed, scrub bar, the current event, and a row to
+// set breakpoints (the presentation layout leaves it out while none is set).
+Intent DrawTransport(const Model& m, const Cursor& c, TransportView& view, bool breakpoint_row = true);
+// The height of a window (without a title bar) that holds the transport and
+// the banner's rows.
+float TransportHeight(const Metrics& m, int banner_rows, bool breakpoint_row = true);
 
 // The run's outcome (deadlock, fatal, panic, leak, ...) with Go's message and
-// a jump to the event that caused it. Draws nothing for a run that ended well.
+// a jump to the event that caused it, then who was left blocked. Draws
+// nothing for a run that ended well.
 Intent DrawOutcomeBanner(const Model& m, const Cursor& c);
+// The rows it draws: 0 for a run that ended well.
+int BannerRows(const Trace& t);
 
-// The keyboard shortcuts of stepping and playing (see KeyHelp).
-Intent ReadKeys(const Model& m, const Cursor& c);
-// Every shortcut the viewer knows, for the help window: {keys, what}.
+// The help window's content: the shortcuts as the app binds them, and what
+// the colours mean.
 struct KeyHelp {
   const char* keys;
   const char* what;
 };
-std::vector<KeyHelp> KeyHelpTable();
-void DrawHelp();
+void DrawHelp(const std::vector<KeyHelp>& keys);
 
 struct TimelineView {
   Axis axis = Axis::kSteps;
@@ -49,20 +63,38 @@ struct TimelineView {
 // One lane per goroutine: its status over time, blocked on what, its Mutex
 // holds; zoom (wheel), pan (drag), hover for the event, click to seek.
 Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& view);
-// The height of a window that shows every lane (for the app's layout).
-float TimelineHeight(const Model& m);
+// A lane's rows, in pixels for a font size: its status bar, the bar of the
+// Mutexes it holds (as tall as their labels), and the gap to the next lane.
+struct LaneGeometry {
+  float status, hold, gap;
+  float row() const { return status + 1 + hold + gap; }  // 1: between the bars
+};
+LaneGeometry LanesAt(float font);
+// The height of a window (with its title bar) that shows every lane.
+float TimelineHeight(const Metrics& m, std::size_t lanes);
+
+// The event log's filter: a row passes if it contains any of the words
+// (none given: every row) and none of the words that follow a '-'. Words are
+// separated by commas and compared without regard to case; exclusions apply
+// wherever they stand ("G2,-spin" is "-spin,G2").
+struct EventFilter {
+  char text[256] = "";  // as typed
+  std::vector<std::string> include, exclude;
+
+  void Set(std::string_view typed);  // text = typed, then Parse()
+  void Parse();                      // after text changed
+  bool active() const { return !include.empty() || !exclude.empty(); }
+  bool Passes(std::string_view row) const;
+};
 
 struct EventLogView {
-  EventLogView() = default;
-  // ImGuiTextFilter keeps pointers into its own buffer: a copy would point
-  // into the original's.
-  EventLogView(const EventLogView&) = delete;
-  EventLogView& operator=(const EventLogView&) = delete;
-
-  ImGuiTextFilter filter;
+  EventFilter filter;
   std::vector<std::uint32_t> rows;  // the events that pass the filter
   bool filtered = false;            // rows is up to date with filter
   std::uint64_t seen_step = kNoStep;
+  // Each column's width in characters, for the trace's longest names
+  // (measured once: a view belongs to one model).
+  std::vector<std::size_t> column_chars;
 };
 // The events in a table; a text filter; click a row to seek.
 Intent DrawEventLog(const Model& m, const Cursor& c, EventLogView& view);
@@ -74,8 +106,17 @@ struct SourceView {
 // The scenario's source with a marker per goroutine on its current line.
 Intent DrawSourceView(const Model& m, const Cursor& c, SourceView& view);
 
+// The scenario's teaching note, for a window of its own (the presentation
+// layout pins it); the source view has it as a tooltip.
+void DrawTeachingNote(std::string_view note);
+
 // Every object: a Mutex gets its own inspector, every kind the generic one.
 Intent DrawObjects(const Model& m, const Cursor& c);
+// The window (with its title bar) that shows a Mutex's whole state word, in
+// two rows of 16 bits, down to its decoded flags: its least width, and its
+// height at a width.
+float ObjectsMinWidth(const Metrics& m);
+float ObjectsMinHeight(const Metrics& m, float width);
 // The Mutex at the cursor: its state word bit by bit, holder, sema queue and
 // each waiter's wait against the starvation threshold.
 Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex);
