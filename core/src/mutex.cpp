@@ -5,8 +5,10 @@ namespace synclab {
 
 using trace::EventKind;
 
-Mutex::Mutex(std::string_view name, Site site)
-    : id_(rt::RegisterObject(trace::ObjectKind::kMutex, name, 0, site)) {
+Mutex::Mutex(std::string_view name, Site site) : Mutex(0, name, site) {}
+
+Mutex::Mutex(ObjectId parent, std::string_view part, Site site)
+    : id_(rt::RegisterObject(trace::ObjectKind::kMutex, part, parent, site)) {
   rt::RegisterSema(sema_, id_, site);
 }
 

@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "synclab/go.h"
+#include "synclab/rt/lock.h"
 #include "synclab/rt/runtime.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -53,6 +54,26 @@ TraceLock& TraceStripe(ObjectId key) noexcept {
 }
 
 }  // namespace detail
+
+void RuntimeLock::Lock() {
+  if (InSim()) {
+    Point();
+    while (sim_held_) Point();  // the holder is running on another P
+    sim_held_ = true;
+    CurrentG()->locks++;  // not preempted until Unlock
+  } else {
+    mu_.lock();
+  }
+}
+
+void RuntimeLock::Unlock() {
+  if (InSim()) {
+    sim_held_ = false;
+    CurrentG()->locks--;
+  } else {
+    mu_.unlock();
+  }
+}
 
 void Procyield() {
   if (InSim()) {

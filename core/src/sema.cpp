@@ -60,9 +60,9 @@ class QueueGuard {
 
 }  // namespace
 
-void RegisterSema(Sema& s, ObjectId owner, const Site& site) {
+void RegisterSema(Sema& s, ObjectId owner, const Site& site, std::string_view part) {
   s.key = owner;
-  s.id = RegisterObject(ObjectKind::kSema, {}, owner, site);
+  s.id = RegisterObject(ObjectKind::kSema, part, owner, site);
 }
 
 void Semacquire(Sema& s, bool lifo, WaitReason reason, const Site& site) {
@@ -97,8 +97,7 @@ void Semacquire(Sema& s, bool lifo, WaitReason reason, const Site& site) {
     }
     // goparkunlock: the root is unlocked once we are parked, so the releaser
     // that dequeues us always finds us parked and readies us.
-    Park(reason, s.id, site,
-         ParkUnlock{[](void* r) { static_cast<SemaRoot*>(r)->Unlock(); }, &root});
+    Park(reason, s.id, site, root.ParkUnlocker());
     // d.
     if (w.ticket != 0) {
       TraceSection section(s.key);
@@ -168,26 +167,6 @@ void Semrelease(Sema& s, bool handoff, const Site& site) {
 }
 
 // --- the table ------------------------------------------------------------
-
-void SemaRoot::Lock() {
-  if (InSim()) {
-    Point();
-    while (sim_held_) Point();  // the holder is running on another P
-    sim_held_ = true;
-    CurrentG()->locks++;  // not preempted until Unlock
-  } else {
-    mu_.lock();
-  }
-}
-
-void SemaRoot::Unlock() {
-  if (InSim()) {
-    sim_held_ = false;
-    CurrentG()->locks--;
-  } else {
-    mu_.unlock();
-  }
-}
 
 void SemaRoot::Enqueue(SemaWaiter* w, bool lifo) {
   w->next = nullptr;

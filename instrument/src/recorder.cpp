@@ -221,12 +221,14 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     t.events.push_back(te);
   }
 
-  // A sema without a label is named after the primitive it lives in.
+  // A part of a primitive (its sema, an RWMutex's w) is registered with the
+  // part's name: it is called "<owner>.<part>" (parents come first).
   for (ObjectInfo& o : t.objects) {
-    if (o.kind == trace::ObjectKind::kSema && o.name.empty() && o.parent != 0) {
-      const ObjectInfo& owner = t.objects[o.parent - 1];
-      if (!owner.name.empty()) o.name = owner.name + ".sema";
-    }
+    if (o.parent == 0 || o.parent >= o.id) continue;
+    const ObjectInfo& owner = t.objects[o.parent - 1];
+    std::string owner_label = owner.name;
+    if (owner_label.empty()) owner_label = std::string(trace::Name(owner.kind)) + "#" + std::to_string(owner.id);
+    o.name = owner_label + "." + o.name;
   }
 
   for (GoroutineId g : schedule) t.schedule.push_back(goroutine(g));

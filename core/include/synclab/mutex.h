@@ -68,6 +68,8 @@ class Mutex {
 
   // `name` labels the mutex in traces.
   explicit Mutex(std::string_view name = {}, Site site = Site::current());
+  // A Mutex inside another primitive (`parent`), named "<parent>.<part>".
+  Mutex(ObjectId parent, std::string_view part, Site site);
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 

@@ -16,8 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
-
+#include "synclab/rt/lock.h"
 #include "synclab/rt/runtime.h"
 
 namespace synclab::rt {
@@ -33,8 +32,9 @@ struct Sema {
   ObjectId key = 0;
 };
 
-// Registers the sema of `owner` with the trace and fills id and key.
-void RegisterSema(Sema& s, ObjectId owner, const Site& site);
+// Registers the sema of `owner` with the trace and fills id and key. `part`
+// names it within its owner: the trace calls it "<owner>.<part>".
+void RegisterSema(Sema& s, ObjectId owner, const Site& site, std::string_view part = "sema");
 
 // Go's semacquire1: returns once a count was taken (or handed to us).
 void Semacquire(Sema& s, bool lifo, WaitReason reason, const Site& site);
@@ -57,11 +57,10 @@ struct SemaWaiter {
 
 class SemaRoot {
  public:
-  // Go's lock(&root.lock): a runtime lock, held for a few steps only. In sim
-  // it is a spin on a flag where each try is a scheduling point; natively a
-  // std::mutex.
-  void Lock();
-  void Unlock();
+  // Go's lock(&root.lock).
+  void Lock() { lock_.Lock(); }
+  void Unlock() { lock_.Unlock(); }
+  ParkUnlock ParkUnlocker() { return lock_.ParkUnlocker(); }
 
   void Enqueue(SemaWaiter* w, bool lifo);
   SemaWaiter* Dequeue(const void* addr);  // nullptr if nobody waits on addr
@@ -70,8 +69,7 @@ class SemaRoot {
   std::atomic<std::uint32_t> nwait{0};
 
  private:
-  std::mutex mu_;
-  bool sim_held_ = false;
+  RuntimeLock lock_;
   SemaWaiter* heads_ = nullptr;
 };
 

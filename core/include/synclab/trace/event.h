@@ -35,10 +35,11 @@ enum class ObjectKind : std::uint8_t {
   kMutex,
   kWaitGroup,
   kVar,
+  kRWMutex,
   kCount
 };
 inline constexpr std::string_view kObjectKindNames[] = {"goroutine", "sema", "mutex",
-                                                        "waitgroup", "var"};
+                                                        "waitgroup", "var", "rwmutex"};
 static_assert(std::size(kObjectKindNames) == std::size_t(ObjectKind::kCount));
 
 // Why a goroutine is parked: Go's waitReason strings (runtime/runtime2.go).
@@ -48,10 +49,13 @@ enum class WaitReason : std::uint8_t {
   kSyncMutexLock,
   kSyncWaitGroupWait,
   kSleep,
+  kSyncRWMutexRLock,
+  kSyncRWMutexLock,
   kCount
 };
 inline constexpr std::string_view kWaitReasonNames[] = {
-    "", "semacquire", "sync.Mutex.Lock", "sync.WaitGroup.Wait", "sleep"};
+    "",      "semacquire",         "sync.Mutex.Lock",   "sync.WaitGroup.Wait",
+    "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.
