@@ -97,6 +97,35 @@ constexpr Explained kEvents[] = {
     {"rw.trylock", "TryLock: fails if another writer holds w or any reader is inside."},
     {"rw.unlock", "Unlock adds 2^30 back to readerCount; readers: those that queued meanwhile, "
                   "each released on readerSem. Then w is unlocked."},
+    {"cond.wait.ticket", "Wait takes the next ticket from the notify list while it still holds "
+                         "L: a Signal after its Unlock is meant for this ticket or an earlier one."},
+    {"cond.wait.early", "The ticket was notified between Unlock and sleeping (a Signal ran "
+                        "ahead): Wait does not sleep."},
+    {"cond.wait.park", "Wait puts its ticket at the tail of the notify list and sleeps."},
+    {"cond.wait.wake", "A Signal or Broadcast woke this waiter; it now locks L again."},
+    {"cond.signal.none", "Every ticket handed out has been notified: nobody to wake."},
+    {"cond.signal.wake", "Signal notifies the oldest outstanding ticket and wakes its waiter."},
+    {"cond.signal.ahead", "Signal notified a ticket whose waiter has not gone to sleep yet: it "
+                          "will see itself notified and not sleep."},
+    {"cond.broadcast.none", "Every ticket handed out has been notified: nobody to wake."},
+    {"cond.broadcast", "Broadcast notifies every ticket handed out so far and wakes every "
+                       "sleeping waiter."},
+    {"once.fast", "done is 1: f has run, Do returns at once without the lock."},
+    {"once.slow", "done was 0: Do takes m and looks at done again (another goroutine may have "
+                  "run f meanwhile)."},
+    {"once.run.begin", "This goroutine runs f, holding m: every other Do waits on m."},
+    {"once.run.end", "f returned: done is 1, m is unlocked and the waiting Do calls return."},
+    {"once.run.panic", "f panicked: the Once still counts as done and the panic goes on to "
+                       "Do's caller. f is never called again."},
+    {"atomic.load", "An atomic read: it sees the last write, and nothing is torn."},
+    {"atomic.store", "An atomic write. A Load then a Store is two steps: another goroutine can "
+                     "act in between."},
+    {"atomic.swap", "Stores a new value and returns the old one, in one step."},
+    {"atomic.cas", "CompareAndSwap: stores desired only if the value is still expected; ok "
+                   "says whether it did, in one step."},
+    {"atomic.add", "Adds delta in one step: no update is lost."},
+    {"atomic.and", "ANDs a mask in, in one step, returning the old value."},
+    {"atomic.or", "ORs a mask in, in one step, returning the old value."},
     {"var.load", "A plain read of a shared variable: no synchronisation."},
     {"var.store", "A plain write of a shared variable: without a lock, concurrent "
                   "read-modify-writes lose updates."},

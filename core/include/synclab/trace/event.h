@@ -36,10 +36,13 @@ enum class ObjectKind : std::uint8_t {
   kWaitGroup,
   kVar,
   kRWMutex,
+  kCond,
+  kOnce,
+  kAtomic,
   kCount
 };
-inline constexpr std::string_view kObjectKindNames[] = {"goroutine", "sema", "mutex",
-                                                        "waitgroup", "var", "rwmutex"};
+inline constexpr std::string_view kObjectKindNames[] = {
+    "goroutine", "sema", "mutex", "waitgroup", "var", "rwmutex", "cond", "once", "atomic"};
 static_assert(std::size(kObjectKindNames) == std::size_t(ObjectKind::kCount));
 
 // Why a goroutine is parked: Go's waitReason strings (runtime/runtime2.go).
@@ -51,11 +54,12 @@ enum class WaitReason : std::uint8_t {
   kSleep,
   kSyncRWMutexRLock,
   kSyncRWMutexLock,
+  kSyncCondWait,
   kCount
 };
 inline constexpr std::string_view kWaitReasonNames[] = {
     "",      "semacquire",         "sync.Mutex.Lock",   "sync.WaitGroup.Wait",
-    "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock"};
+    "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock",   "sync.Cond.Wait"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.

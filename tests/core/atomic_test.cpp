@@ -1,0 +1,102 @@
+// Tests of synclab::atomic's typed values: each operation is one step, so
+// Add never loses an update while Load-then-Store can.
+#include <doctest/doctest.h>
+
+#include <thread>
+#include <vector>
+
+#include "collect.h"
+#include "synclab/atomic.h"
+#include "synclab/go.h"
+#include "synclab/native.h"
+#include "synclab/sim.h"
+#include "synclab/wait_group.h"
+
+using namespace synclab;
+using synclab::testing::Collect;
+
+namespace {
+
+// n goroutines each increment `iters` times, with Add or with Load+Store.
+std::int64_t Count(bool with_add, int n = 3, int iters = 20) {
+  atomic::Int64 v{0, "v"};
+  WaitGroup wg;
+  wg.Add(n);
+  for (int i = 0; i < n; i++) {
+    go([&] {
+      for (int j = 0; j < iters; j++) {
+        if (with_add) {
+          v.Add(1);
+        } else {
+          v.Store(v.Load() + 1);
+        }
+      }
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  return v.Load();
+}
+
+}  // namespace
+
+TEST_SUITE("core.atomic sim") {
+  TEST_CASE("Add loses no update for any seed while Load then Store loses some") {
+    int lossy_seeds = 0;
+    for (std::uint64_t seed = 1; seed <= 20; seed++) {
+      sim::Options o;
+      o.seed = seed;
+      std::int64_t added = 0, stored = 0;
+      sim::Run([&] { added = Count(true); }, o);
+      sim::Run([&] { stored = Count(false); }, o);
+      CHECK(added == 60);
+      lossy_seeds += stored < 60;
+    }
+    CHECK(lossy_seeds > 0);
+  }
+
+  TEST_CASE("every operation returns what Go's does and is traced with its operands") {
+    Collect sink;
+    sim::Options o;
+    o.sink = &sink;
+    sim::Run([] {
+      atomic::Int32 i{5};
+      CHECK(i.Add(3) == 8);
+      CHECK(i.Swap(1) == 8);
+      CHECK_FALSE(i.CompareAndSwap(2, 9));
+      CHECK(i.CompareAndSwap(1, 6));
+      CHECK(i.And(0b0100) == 6);  // returns the old value
+      CHECK(i.Or(0b0011) == 4);
+      CHECK(i.Load() == 7);
+      atomic::Bool b;
+      CHECK_FALSE(b.Swap(true));
+      CHECK(b.Load());
+      atomic::Uint32 u{0};
+      CHECK(u.Add(std::uint32_t(-1)) == 0xffffffffu);  // wraps as Go's does
+    }, o);
+    auto cas = sink.Named("atomic.cas");
+    REQUIRE(cas.size() == 2);
+    CHECK(cas[0].field("ok") == 0);
+    CHECK(cas[0].field("value") == 1);  // the value it found
+    CHECK(cas[1].field("ok") == 1);
+    CHECK(cas[1].field("value") == 6);
+    auto and_ = sink.Named("atomic.and");
+    REQUIRE(and_.size() == 1);
+    CHECK(and_[0].field("old") == 6);
+    CHECK(and_[0].field("value") == 4);
+  }
+}
+
+TEST_SUITE("core.atomic native") {
+  TEST_CASE("Add on threads loses nothing" * doctest::timeout(30)) {
+    atomic::Uint64 v;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; i++) {
+      threads.emplace_back([&] {
+        for (int j = 0; j < 10000; j++) v.Add(1);
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(v.Load() == 40000);
+  }
+}
