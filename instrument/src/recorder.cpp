@@ -55,17 +55,39 @@ ChunkPool& Pool() {
 
 }  // namespace
 
-// One thread's events, in seq order.
+// One thread's events, in seq order, and the bytes of their strings.
 struct Recorder::Buffer {
   std::vector<std::unique_ptr<Chunk>> chunks;
   Chunk* last = nullptr;
+  // Strings are copied into blocks that never move, so the events' views
+  // stay valid until Finish interns them. A block is rarely needed: most
+  // strings are short and repeat.
+  static constexpr std::size_t kBlockBytes = 64 << 10;
+  std::vector<std::unique_ptr<char[]>> blocks;
+  std::size_t block_used = kBlockBytes;
 
-  void Append(const trace::Event& e) {
+  void Append(trace::Event e) {
+    const trace::EventInfo& info = trace::Info(e.kind);
+    for (std::size_t k = 0; k < trace::kMaxStrFields && k < trace::StrFieldCount(info); k++) {
+      e.str[k] = Copy(e.str[k]);
+    }
     if (last == nullptr || last->used == Chunk::kEvents) {
       chunks.push_back(Pool().Take());
       last = chunks.back().get();
     }
     last->events[last->used++] = e;
+  }
+  std::string_view Copy(std::string_view s) {
+    s = s.substr(0, kMaxTraceString);
+    if (s.empty()) return {};
+    if (block_used + s.size() > kBlockBytes) {
+      blocks.push_back(std::make_unique<char[]>(std::max(kBlockBytes, s.size())));
+      block_used = 0;
+    }
+    char* at = blocks.back().get() + block_used;
+    std::copy(s.begin(), s.end(), at);
+    block_used += s.size();
+    return {at, s.size()};
   }
   ~Buffer() {
     for (auto& c : chunks) Pool().Give(std::move(c));
@@ -173,7 +195,13 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
               [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
   }
 
-  Renumber gs, objs;
+  Renumber gs, objs, ptrs;
+  std::unordered_map<std::string_view, Id> string_ids;
+  auto intern = [&](std::string_view s) -> Id {
+    auto [it, inserted] = string_ids.emplace(s, Id(t.strings.size() + 1));
+    if (inserted) t.strings.emplace_back(s);
+    return it->second;
+  };
   for (const Registered& r : goroutines_) {
     if (gs.Has(r.raw)) continue;
     Id id = gs.Add(r.raw);
@@ -215,6 +243,8 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
         case trace::FieldType::kObj:
           te.f[i] = object(std::uint64_t(e.f[i]), trace::ObjectKind::kSema);
           break;
+        case trace::FieldType::kStr: te.f[i] = intern(e.Str(i)); break;
+        case trace::FieldType::kPtr: te.f[i] = e.f[i] == 0 ? 0 : ptrs.Add(std::uint64_t(e.f[i])); break;
         default: te.f[i] = e.f[i];
       }
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -14,10 +15,16 @@ namespace synclab::testing {
 
 struct Collected {
   trace::Event e;
+  std::array<std::string, trace::kMaxStrFields> strs;  // e.str's bytes, kept
   std::string_view name() const { return trace::Name(e.kind); }
   std::int64_t field(std::string_view f) const {
     int i = trace::FieldIndex(e.kind, f);
     return i < 0 ? -1 : e.f[std::size_t(i)];
+  }
+  // A str field's value.
+  std::string str(std::string_view f) const {
+    int i = trace::FieldIndex(e.kind, f);
+    return i < 0 ? "?" : strs[std::size_t(e.f[std::size_t(i)]) % trace::kMaxStrFields];
   }
 };
 
@@ -26,7 +33,12 @@ class Collect final : public rt::Sink {
   void OnEvent(trace::Event e) noexcept override {
     std::lock_guard l(mu_);
     e.seq = events.size();
-    events.push_back({e});
+    Collected c{e, {}};
+    for (std::size_t k = 0; k < trace::kMaxStrFields; k++) {
+      c.strs[k] = std::string(e.str[k]);
+      c.e.str[k] = {};  // the views die with the call
+    }
+    events.push_back(std::move(c));
   }
   void OnGoroutine(GoroutineId, GoroutineId, std::string_view, Site) noexcept override {}
   void OnObject(ObjectId, trace::ObjectKind, std::string_view, ObjectId, Site) noexcept override {}

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "synclab/trace/event.h"
 
@@ -168,24 +169,48 @@ inline bool InSim() noexcept { return Ctx() && Ctx()->sim; }
 ObjectId NewObjectId() noexcept;
 GoroutineId NewGoroutineId() noexcept;
 
+namespace detail {
+// A field of an event being emitted: an integer, an enum, a pointer (its
+// identity, for ptr fields) or a string (for str fields).
+template <typename T>
+constexpr bool kIsStrField = std::is_convertible_v<const T&, std::string_view>;
+
+template <typename T>
+void PutField(trace::Event& e, std::size_t& i, std::size_t& s, const T& v) noexcept {
+  if constexpr (kIsStrField<T>) {
+    e.str[s] = std::string_view(v);
+    e.f[i++] = std::int64_t(s++);
+  } else if constexpr (std::is_pointer_v<T>) {
+    e.f[i++] = std::int64_t(reinterpret_cast<std::uintptr_t>(v));
+  } else {
+    e.f[i++] = std::int64_t(v);
+  }
+}
+}  // namespace detail
+
 // Emits one event on behalf of goroutine g (0: the runtime itself) if this
 // thread's runtime is traced. `fields` are the event's fields in catalogue
-// order (events.def), integers or enums.
+// order (events.def): integers, enums, pointers (ptr fields) or strings (str
+// fields; the sink copies them).
 template <typename... Fields>
 inline void EmitAs(GoroutineId g, EventKind kind, ObjectId obj, const Site& site,
-                   Fields... fields) noexcept {
+                   const Fields&... fields) noexcept {
   static_assert(sizeof...(Fields) <= trace::kMaxFields, "more fields than an event has");
+  static_assert((std::size_t(detail::kIsStrField<Fields>) + ... + 0) <= trace::kMaxStrFields,
+                "more string fields than an event has");
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;
-    c->sink->OnEvent(trace::Event{0, c->runtime->TraceTime(), g, obj, kind, site,
-                                  {std::int64_t(fields)...}});
+    trace::Event e{0, c->runtime->TraceTime(), g, obj, kind, site, {}, {}};
+    std::size_t i = 0, s = 0;
+    (detail::PutField(e, i, s, fields), ...);
+    c->sink->OnEvent(e);
   }
 }
 
 // Emits one event of the current goroutine if this thread's runtime is traced.
 template <typename... Fields>
-inline void Emit(EventKind kind, ObjectId obj, const Site& site, Fields... fields) noexcept {
+inline void Emit(EventKind kind, ObjectId obj, const Site& site, const Fields&... fields) noexcept {
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;

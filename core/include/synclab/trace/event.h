@@ -71,13 +71,17 @@ enum class FieldType : std::uint8_t {
   kNs,      // a duration in nanoseconds
   kTime,    // an instant on the run's clock, in nanoseconds
   kReason,  // a WaitReason, written as its Go string
+  kStr,     // a string (a Map key, a channel element): an id into the trace's strings
+  kPtr,     // a pointer's identity, renumbered densely by the recorder (0 = nil)
   kCount
 };
-inline constexpr std::string_view kFieldTypeNames[] = {"int", "bool", "g",     "obj",
-                                                       "ns",  "time", "reason"};
+inline constexpr std::string_view kFieldTypeNames[] = {"int",  "bool",   "g",   "obj", "ns",
+                                                       "time", "reason", "str", "ptr"};
 static_assert(std::size(kFieldTypeNames) == std::size_t(FieldType::kCount));
 
 inline constexpr std::size_t kMaxFields = 8;
+// At most this many of an event's fields are strings.
+inline constexpr std::size_t kMaxStrFields = 2;
 
 struct FieldInfo {
   std::string_view name;
@@ -90,6 +94,12 @@ struct EventInfo {
   std::size_t field_count;
   std::array<FieldInfo, kMaxFields> fields;
 };
+
+constexpr std::size_t StrFieldCount(const EventInfo& info) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < info.field_count; i++) n += info.fields[i].type == FieldType::kStr;
+  return n;
+}
 
 namespace detail {
 
@@ -124,6 +134,7 @@ constexpr EventInfo MakeEventInfo(std::string_view name, ObjectKind object,
     info.fields[info.field_count++] = f;
     i = end;
   }
+  if (StrFieldCount(info) > kMaxStrFields) throw "events.def: more than kMaxStrFields str fields";
   return info;
 }
 
@@ -178,7 +189,9 @@ constexpr int FieldIndex(EventKind k, std::string_view field) {
 }
 
 // One event as core emits it. Ids are raw runtime ids; seq is assigned by the
-// sink. f holds the fields named by kEventInfo[kind], unused ones are 0.
+// sink. f holds the fields named by kEventInfo[kind], unused ones are 0; a
+// str field's f[i] is an index into str, whose views are valid only during
+// Sink::OnEvent (a sink that keeps them copies them).
 struct Event {
   std::uint64_t seq = 0;
   std::int64_t t_ns = 0;
@@ -187,6 +200,9 @@ struct Event {
   EventKind kind{};
   Site site{};
   std::array<std::int64_t, kMaxFields> f{};
+  std::array<std::string_view, kMaxStrFields> str{};
+
+  std::string_view Str(std::size_t field) const { return str[std::size_t(f[field]) % kMaxStrFields]; }
 };
 
 }  // namespace synclab::trace

@@ -90,9 +90,13 @@ struct Outcome {
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
+// A string field's bytes are cut to this length when recorded.
+inline constexpr std::size_t kMaxTraceString = 200;
+
 struct Trace {
   Meta meta;
   std::vector<SiteInfo> sites;
+  std::vector<std::string> strings;  // what str fields name: strings[id - 1]
   std::vector<GoroutineInfo> goroutines;
   std::vector<ObjectInfo> objects;
   std::vector<TraceEvent> events;
@@ -106,6 +110,10 @@ struct Trace {
   }
   const ObjectInfo* object(Id id) const {
     return id > 0 && id <= objects.size() ? &objects[id - 1] : nullptr;
+  }
+  std::string_view str(std::int64_t id) const {
+    return id > 0 && std::uint64_t(id) <= strings.size() ? std::string_view(strings[std::size_t(id - 1)])
+                                                         : std::string_view();
   }
 };
 
