@@ -268,6 +268,7 @@ void WriteTrace(const Trace& t, Out& o) {
     Rec(o).Int("id", i + 1).Str("file", s.file).Int("line", s.line).Int("column", s.column)
         .Str("function", s.function).End();
   });
+  WriteTable(o, "strings", t.strings, [&](const std::string& s, std::size_t) { o.Str(s); });
   WriteTable(o, "goroutines", t.goroutines, [&](const GoroutineInfo& g, std::size_t) {
     Rec(o).Int("id", g.id).Int("parent", g.parent).Str("name", g.name).Int("site", g.site).End();
   });
@@ -518,6 +519,14 @@ void ReadSites(const json& j, std::vector<SiteInfo>& out) {
   }
 }
 
+void ReadStrings(const json& j, std::vector<std::string>& out) {
+  const json& rows = ArrayOf(j, "strings");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i].is_string()) Throw({"strings", i}, "expected a string, got " + Describe(FromDom(rows[i])));
+    out.push_back(rows[i].get<std::string>());
+  }
+}
+
 void ReadGoroutines(const json& j, std::vector<GoroutineInfo>& out) {
   const json& rows = ArrayOf(j, "goroutines");
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -562,9 +571,9 @@ void ReadOutcome(const json& j, Outcome& out) {
 
 // Top-level keys, in the order we write them.
 enum class Section : std::uint8_t {
-  kFormat, kVersion, kMeta, kSites, kGoroutines, kObjects, kEvents, kSchedule, kOutcome, kCount
+  kFormat, kVersion, kMeta, kSites, kStrings, kGoroutines, kObjects, kEvents, kSchedule, kOutcome, kCount
 };
-constexpr std::string_view kSectionNames[] = {"format",  "version", "meta",     "sites",  "goroutines",
+constexpr std::string_view kSectionNames[] = {"format",  "version", "meta",   "sites",    "strings", "goroutines",
                                               "objects", "events",  "schedule", "outcome"};
 static_assert(std::size(kSectionNames) == std::size_t(Section::kCount));
 
@@ -840,6 +849,7 @@ class Reader final : public nlohmann::json_sax<json> {
       case Section::kVersion: version_ = std::move(dom_); break;
       case Section::kMeta: ReadMeta(dom_, t_.meta); break;
       case Section::kSites: ReadSites(dom_, t_.sites); break;
+      case Section::kStrings: ReadStrings(dom_, t_.strings); break;
       case Section::kGoroutines: ReadGoroutines(dom_, t_.goroutines); break;
       case Section::kObjects: ReadObjects(dom_, t_.objects); break;
       case Section::kOutcome: ReadOutcome(dom_, t_.outcome); break;

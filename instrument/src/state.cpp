@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <type_traits>
+#include <variant>
 
-#include "synclab/mutex.h"
 
 namespace synclab::instrument {
 namespace {
@@ -35,7 +36,9 @@ const std::int64_t* ObjectState::Field(std::string_view name) const {
 }
 
 State::State(const Trace& trace)
-    : trace_(&trace), goroutines_(trace.goroutines.size()), objects_(trace.objects.size()) {}
+    : trace_(&trace), goroutines_(trace.goroutines.size()), objects_(trace.objects.size()) {
+  for (std::size_t i = 0; i < objects_.size(); i++) objects_[i].kind = InitialState(trace.objects[i].kind);
+}
 
 std::string State::Apply(const TraceEvent& e) {
   const Trace& t = *trace_;
@@ -61,11 +64,9 @@ std::string State::Apply(const TraceEvent& e) {
           g.since = e.t;
         }
         break;
-      case GStatus::kSpinning:
-        if (e.kind != EventKind::kMutexSpin) {
-          g.status = GStatus::kRunning;
-          g.since = e.t;
-        }
+      case GStatus::kSpinning:  // until its next event (a kind may say it spins again)
+        g.status = GStatus::kRunning;
+        g.since = e.t;
         break;
       default: break;
     }
@@ -113,7 +114,6 @@ std::string State::Apply(const TraceEvent& e) {
       break;
     }
     case EventKind::kGoEnd: set_status(e.g, GStatus::kDone); break;
-    case EventKind::kMutexSpin: goroutines_[e.g - 1].status = GStatus::kSpinning; break;
     default: break;
   }
 
@@ -130,48 +130,15 @@ std::string State::Apply(const TraceEvent& e) {
       it->second = e.f[i];
     }
   }
-
-  auto take = [&]() -> std::string {
-    if (o.holder != 0) {
-      return where + g_label(e.g) + " locks " + ObjectLabel(t, e.obj) + " held by " +
-             g_label(o.holder);
+  // Validate has checked that the object is of the event's kind.
+  kinds::FoldContext ctx{t, e, *this, o};
+  return std::visit([&](auto& k) -> std::string {
+    if constexpr (std::is_same_v<std::decay_t<decltype(k)>, kinds::EndOfList>) {
+      return "";
+    } else {
+      return k.Apply(ctx);
     }
-    o.holder = e.g;
-    return "";
-  };
-  switch (e.kind) {
-    case EventKind::kMutexLockFast:
-    case EventKind::kMutexLockAcquire:
-    case EventKind::kMutexHandoff: return take();
-    case EventKind::kMutexTryLock:
-      if (e.f[2] != 0) return take();
-      break;
-    case EventKind::kMutexUnlockFast:
-    case EventKind::kMutexUnlockSlow: o.holder = 0; break;
-    case EventKind::kSemaEnqueue: {
-      if (std::find(o.queue.begin(), o.queue.end(), e.g) != o.queue.end()) {
-        return where + g_label(e.g) + " queues on " + ObjectLabel(t, e.obj) + " twice";
-      }
-      if (e.f[2] != 0) {
-        o.queue.insert(o.queue.begin(), e.g);
-      } else {
-        o.queue.push_back(e.g);
-      }
-      break;
-    }
-    case EventKind::kSemaReleaseWake: {
-      Id waiter = Id(e.f[2]);
-      auto it = std::find(o.queue.begin(), o.queue.end(), waiter);
-      if (it == o.queue.end()) {
-        return where + "wakes " + g_label(waiter) + ", which is not queued on " +
-               ObjectLabel(t, e.obj);
-      }
-      o.queue.erase(it);
-      break;
-    }
-    default: break;
-  }
-  return "";
+  }, o.kind);
 }
 
 std::string CheckConsistency(const Trace& trace) {
@@ -207,43 +174,15 @@ std::string SiteLabel(const Trace& trace, Id site) {
 }
 
 std::string DescribeObject(const Trace& trace, Id obj, const ObjectState& s) {
-  const ObjectInfo* info = trace.object(obj);
-  if (info == nullptr) return "";
-  auto field = [&](std::string_view name) -> std::string {
-    const std::int64_t* v = s.Field(name);
-    return v == nullptr ? "?" : std::to_string(*v);
-  };
-  switch (info->kind) {
-    case ObjectKind::kMutex: {
-      const std::int64_t* word = s.Field("state");
-      if (word == nullptr) return "";
-      Mutex::State m = Mutex::Decode(std::int32_t(*word));
-      std::string out = "locked=" + std::to_string(m.locked) + " woken=" + std::to_string(m.woken) +
-                        " starving=" + std::to_string(m.starving) +
-                        " waiters=" + std::to_string(m.waiters) + " sema=" + field("sema");
-      if (s.holder != 0) out += " holder=" + GName(s.holder);
-      return out;
+  if (trace.object(obj) == nullptr) return "";
+  kinds::ObjectView view{trace, obj, s};
+  return std::visit([&](const auto& k) -> std::string {
+    if constexpr (std::is_same_v<std::decay_t<decltype(k)>, kinds::EndOfList>) {
+      return "";
+    } else {
+      return k.Describe(view);
     }
-    case ObjectKind::kSema: {
-      std::string out = "value=" + field("value") + " queue=[";
-      for (std::size_t i = 0; i < s.queue.size(); i++) {
-        if (i != 0) out += ' ';
-        out += GName(s.queue[i]);
-      }
-      return out + "]";
-    }
-    case ObjectKind::kWaitGroup:
-      return "counter=" + field("counter") + " waiters=" + field("waiters") + " sema=" + field("sema");
-    case ObjectKind::kVar: return "value=" + field("value");
-    default: {
-      std::string out;
-      for (const auto& [n, v] : s.fields) {
-        if (!out.empty()) out += ' ';
-        out.append(n).append("=").append(std::to_string(v));
-      }
-      return out;
-    }
-  }
+  }, s.kind);
 }
 
 std::string FormatField(const Trace& t, FieldType type, std::int64_t v) {
@@ -254,20 +193,35 @@ std::string FormatField(const Trace& t, FieldType type, std::int64_t v) {
     case FieldType::kNs: return FormatDuration(v);
     case FieldType::kTime: return "t=" + FormatDuration(v);
     case FieldType::kReason: return std::string(trace::Name(trace::WaitReason(v)));
+    case FieldType::kStr: return std::string(t.str(v));
+    case FieldType::kPtr: return v == 0 ? "nil" : "p" + std::to_string(v);
     default: return std::to_string(v);
   }
 }
+
+namespace {
+// Whether `field` is part of the state of objects of `kind` (not an operand).
+bool IsStateField(ObjectKind kind, std::string_view field) {
+  KindState probe = InitialState(kind);
+  return std::visit([&](const auto& k) {
+    using K = std::decay_t<decltype(k)>;
+    if constexpr (std::is_same_v<K, kinds::EndOfList>) {
+      return false;
+    } else {
+      for (std::string_view f : K::kStateFields)
+        if (f == field) return true;
+      return false;
+    }
+  }, probe);
+}
+}  // namespace
 
 std::string DescribeFields(const Trace& trace, const TraceEvent& e) {
   const trace::EventInfo& info = trace::Info(e.kind);
   std::string out;
   for (std::size_t i = 0; i < info.field_count; i++) {
     const trace::FieldInfo& f = info.fields[i];
-    // state and sema are shown decoded in the object column.
-    if (info.object == ObjectKind::kMutex && (f.name == "state" || f.name == "sema")) continue;
-    if (info.object == ObjectKind::kSema && (f.name == "value" || f.name == "waiters")) continue;
-    if (info.object == ObjectKind::kWaitGroup &&
-        (f.name == "counter" || f.name == "waiters" || f.name == "sema")) continue;
+    if (IsStateField(info.object, f.name)) continue;  // shown decoded in the object's line
     if (!out.empty()) out += ' ';
     out += std::string(f.name) + "=" + FormatField(trace, f.type, e.f[i]);
   }

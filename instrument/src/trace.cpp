@@ -81,6 +81,12 @@ std::string Validate(const Trace& t) {
         case trace::FieldType::kReason:
           if (v < 0 || v >= std::int64_t(trace::WaitReason::kCount)) return where() + ": " + to_string(v) + " is not a wait reason";
           break;
+        case trace::FieldType::kStr:
+          if (v <= 0 || std::uint64_t(v) > t.strings.size()) return where() + ": no string " + to_string(v);
+          break;
+        case trace::FieldType::kPtr:
+          if (v < 0) return where() + ": " + to_string(v) + " is not a pointer's number";
+          break;
         default: break;
       }
     }

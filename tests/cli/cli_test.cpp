@@ -398,7 +398,7 @@ TEST_SUITE("cli") {
     CHECK(p.code == 1);
 
     std::string wrong = json;
-    wrong.replace(wrong.find("\"version\": 1"), 12, "\"version\": 7");
+    wrong.replace(wrong.find("\"version\": 2"), 12, "\"version\": 7");
     box.Write("v7.json", wrong);
     CHECK(box.Run("validate v7.json").err.find("version") != std::string::npos);
 

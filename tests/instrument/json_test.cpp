@@ -190,11 +190,12 @@ TEST_SUITE("instrument.json") {
     CHECK(ToJson(t) ==
           "{\n"
           "  \"format\": \"synclab-trace\",\n"
-          "  \"version\": 1,\n"
+          "  \"version\": 2,\n"
           "  \"meta\": {\"scenario\":\"tiny\",\"runtime\":\"sim\",\"seed\":7,\"strategy\":\"rr\",\"procs\":1},\n"
           "  \"sites\": [\n"
           "    {\"id\":1,\"file\":\"a.cpp\",\"line\":3,\"column\":5,\"function\":\"main\"}\n"
           "  ],\n"
+          "  \"strings\": [],\n"
           "  \"goroutines\": [\n"
           "    {\"id\":1,\"parent\":0,\"name\":\"main\",\"site\":1}\n"
           "  ],\n"
@@ -318,10 +319,10 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadJson(reversed) == t);
 
     SUBCASE("a wrong version at the end wins over an earlier problem") {
-      std::string bad = Replace(reversed, "\"version\":1", "\"version\":7");
+      std::string bad = Replace(reversed, "\"version\":2", "\"version\":7");
       bad = Replace(bad, "\"ev\":\"mutex.lock.fast\"", "\"ev\":\"mutex.lok\"");
-      CHECK(ReadError(bad) == "version: unsupported version 7 (this synclab reads version 1)");
-      CHECK(ReadError(Replace(bad, "\"version\":7", "\"version\":1")) ==
+      CHECK(ReadError(bad) == "version: unsupported version 7 (this synclab reads version 2)");
+      CHECK(ReadError(Replace(bad, "\"version\":7", "\"version\":2")) ==
             "events[2].ev: unknown event \"mutex.lok\"");
     }
     SUBCASE("a field an event does not have is named once ev is known") {
@@ -374,12 +375,12 @@ TEST_SUITE("instrument.json") {
     const std::size_t lines = std::size_t(std::count(text.begin(), text.end(), '\n'));
     CHECK(ReadError(text + "x") ==
           "line " + std::to_string(lines + 1) + " column 1: invalid literal; expected end of input");
-    CHECK(ReadError("{\"format\": \"synclab-trace\",\n \"version\": 1 1}") ==
+    CHECK(ReadError("{\"format\": \"synclab-trace\",\n \"version\": 2 1}") ==
           "line 2 column 15: unexpected number literal; expected '}'");
     CHECK(ReadError(std::string("\x00\xFF{", 3)) == "line 1 column 1: unexpected NUL byte");
     CHECK(ReadError(text + std::string("\0x", 2)) ==
           "line " + std::to_string(lines + 1) + " column 1: unexpected NUL byte");
-    CHECK(ReadError(Replace(text, "\"version\": 1,", std::string("\"version\": 1,\0", 15))) ==
+    CHECK(ReadError(Replace(text, "\"version\": 2,", std::string("\"version\": 2,\0", 15))) ==
           "line 3 column 16: unexpected NUL byte");
     CHECK(ReadError("{\"a\": \"x\ny\"}") ==
           "line 1 column 9: invalid string: control character U+000A (LF) must be escaped to \\u000A or \\n");
@@ -401,17 +402,17 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("another version is rejected before anything else") {
     const std::string text = ToJson(Sample());
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 7")) ==
-          "version: unsupported version 7 (this synclab reads version 1)");
-    CHECK(ReadError(Replace(Replace(text, "\"version\": 1", "\"version\": 2"), "\"meta\": {", "\"meta\": [")) ==
-          "version: unsupported version 2 (this synclab reads version 1)");
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": \"1\"")) ==
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": 7")) ==
+          "version: unsupported version 7 (this synclab reads version 2)");
+    CHECK(ReadError(Replace(Replace(text, "\"version\": 2", "\"version\": 1"), "\"meta\": {", "\"meta\": [")) ==
+          "version: unsupported version 1 (this synclab reads version 2)");
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": \"1\"")) ==
           "version: expected an integer, got a string");
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 1.0")) ==
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": 2.0")) ==
           "version: expected an integer, got a float");
-    CHECK(ReadError(Replace(text, "\"version\": 1,\n", "")) == "version: missing");
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": -1")) ==
-          "version: unsupported version -1 (this synclab reads version 1)");
+    CHECK(ReadError(Replace(text, "\"version\": 2,\n", "")) == "version: missing");
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": -1")) ==
+          "version: unsupported version -1 (this synclab reads version 2)");
   }
 
   TEST_CASE("a problem in an event names the event and the field") {
@@ -503,7 +504,7 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("a problem in the top level names the key") {
     const std::string text = ToJson(Sample());
-    CHECK(ReadError(Replace(text, "\"version\": 1,", "\"version\": 1, \"extra\": [],")) == "extra: unknown key");
+    CHECK(ReadError(Replace(text, "\"version\": 2,", "\"version\": 2, \"extra\": [],")) == "extra: unknown key");
     CHECK(ReadError(Replace(text, "\n}\n", ",\n  \"meta\": {}\n}\n")) == "meta: duplicate key");
     const std::size_t schedule = text.find(",\n  \"schedule\"");
     const std::size_t outcome = text.find(",\n  \"outcome\"");
@@ -583,11 +584,11 @@ TEST_SUITE("instrument.json") {
     // (Beyond about 309 digits nlohmann cannot even make a double of a number:
     // that is a syntax error, below.)
     const std::string key(10'000'000, 'k'), odd = "a b" + key, digits(300, '9');
-    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 1, ";
+    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 2, ";
     const std::string park = "\"ev\":\"mutex.lock.slow.park\",\"site\":3,";
     const std::string prefix40 = key.substr(0, 40);
     for (const auto& [bad, message] : {
-             std::pair{Replace(text, "\"version\": 1,", "\"version\": 1, \"" + key + "\": 1,"),
+             std::pair{Replace(text, "\"version\": 2,", "\"version\": 2, \"" + key + "\": 1,"),
                        "[\"" + prefix40 + "\"...]: unknown key"},
              std::pair{Replace(text, "\"procs\":2", "\"procs\":2,\"" + key + "\":1"),
                        "meta[\"" + prefix40 + "\"...]: unknown key"},
@@ -599,8 +600,8 @@ TEST_SUITE("instrument.json") {
                        "events[7].t: " + digits.substr(0, 40) + "... is out of range (-9223372036854775808 to 9223372036854775807)"},
              std::pair{Replace(text, "\"procs\":2", "\"procs\":" + digits),
                        "meta.procs: " + digits.substr(0, 40) + "... is out of range 1-256"},
-             std::pair{Replace(text, "\"version\": 1", "\"version\": " + digits),
-                       "version: unsupported version " + digits.substr(0, 40) + "... (this synclab reads version 1)"},
+             std::pair{Replace(text, "\"version\": 2", "\"version\": " + digits),
+                       "version: unsupported version " + digits.substr(0, 40) + "... (this synclab reads version 2)"},
              std::pair{Replace(text, "\"ev\":\"mutex.lock.slow.park\"", "\"ev\":\"" + key + "\""),
                        "events[3].ev: unknown event \"" + prefix40 + "\"..."},
              std::pair{head + "\"" + key + "\": " + std::string(1'000'000, '['), "[\"" + prefix40 + "\"...]: unknown key"},
@@ -617,25 +618,31 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("a version with a leading zero is a syntax error and not version 0") {
     const std::string text = ToJson(Sample());
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 01")) ==
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": 01")) ==
           "line 3 column 15: unexpected number literal; expected '}'");
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 07")) ==
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": 07")) ==
           "line 3 column 15: unexpected number literal; expected '}'");
     // Cut right after it, a version may be the start of a longer number.
-    CHECK(ReadError(text.substr(0, text.find("\"version\": 1") + 12)) ==
+    CHECK(ReadError(text.substr(0, text.find("\"version\": 2") + 12)) ==
           "line 3 column 15: unexpected end of input; expected '}'");
     // Followed by anything valid, it is the version.
-    CHECK(ReadError(Replace(text, "\"version\": 1", "\"version\": 7 ")) ==
-          "version: unsupported version 7 (this synclab reads version 1)");
+    CHECK(ReadError(Replace(text, "\"version\": 2", "\"version\": 7 ")) ==
+          "version: unsupported version 7 (this synclab reads version 2)");
   }
 
   TEST_CASE("problems Validate finds in a trace in memory name the value") {
+    // "(sema, mutex, ... or atomic)": every kind but goroutine, from kinds.def.
+    std::string kinds;
+    for (std::size_t k = 1; k < std::size(trace::kObjectKindNames); ++k) {
+      kinds += k == 1 ? "" : k + 1 == std::size(trace::kObjectKindNames) ? " or " : ", ";
+      kinds += trace::kObjectKindNames[k];
+    }
     Trace t = Sample();
     t.objects[0].kind = ObjectKind::kGoroutine;
-    CHECK(Validate(t) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
-    CHECK(ReadError(ToJson(t)) == "objects[0].kind: goroutine is not an object kind (sema, mutex, waitgroup or var)");
+    CHECK(Validate(t) == "objects[0].kind: goroutine is not an object kind (" + kinds + ")");
+    CHECK(ReadError(ToJson(t)) == "objects[0].kind: goroutine is not an object kind (" + kinds + ")");
     t.objects[0].kind = ObjectKind(200);
-    CHECK(Validate(t) == "objects[0].kind: 200 is not an object kind (sema, mutex, waitgroup or var)");
+    CHECK(Validate(t) == "objects[0].kind: 200 is not an object kind (" + kinds + ")");
     t = Sample();
     t.events[3].f[2] = 5;
     CHECK(Validate(t) == "events[3].lifo: 5 is not a bool");
@@ -655,7 +662,7 @@ TEST_SUITE("instrument.json") {
 
   TEST_CASE("deep nesting is rejected without exhausting the stack") {
     const std::string deep(1'000'000, '[');
-    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 1, ";
+    const std::string head = "{\"format\": \"synclab-trace\", \"version\": 2, ";
     CHECK(ReadError(deep) == "not a synclab trace: expected an object at the top level, got an array");
     CHECK(ReadError(head + "\"meta\": " + deep) == "meta[0][0][0]: nested too deeply");
     CHECK(ReadError(head + "\"outcome\": {\"blocked\": [{\"g\": " + deep) == "outcome.blocked[0].g: nested too deeply");

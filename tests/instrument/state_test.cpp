@@ -69,7 +69,7 @@ TEST_SUITE("instrument.state") {
     const Trace t = With(Cat(Queue(2, false), Queue(3, true), Queue(4, false)));
     State s(t);
     for (const TraceEvent& e : t.events) REQUIRE(s.Apply(e) == "");
-    CHECK(s.object(2).queue == std::vector<Id>{3, 2, 4});
+    CHECK(s.object(2).As<kinds::SemaState>()->queue == std::vector<Id>{3, 2, 4});
     CHECK(DescribeObject(t, 2, s.object(2)) == "value=0 queue=[G3 G2 G4]");
   }
 

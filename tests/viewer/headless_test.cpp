@@ -289,7 +289,7 @@ TEST_SUITE("viewer.headless") {
     CHECK(mu["mutex"]["state"] == word);
     CHECK(mu["mutex"]["starving"] == true);
     CHECK(Mutex::Decode(std::int32_t(word)).starving);
-    CHECK(mu["mutex"]["holder"] == state.object(e_starve.obj).holder);
+    CHECK(mu["mutex"]["holder"] == state.object(e_starve.obj).As<instrument::kinds::MutexState>()->holder);
   }
 
   TEST_CASE("at font scale 2 on 1280x720 the presentation shows every lane and the Mutex word whole") {

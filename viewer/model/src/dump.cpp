@@ -64,22 +64,23 @@ std::string DumpState(const Model& m, const Cursor& c, const std::vector<PaneDum
               {"parent", info.parent},
               {"fields", fields},
               {"last_seq", st.last_seq}};
-    if (info.kind == trace::ObjectKind::kSema) j["queue"] = st.queue;
-    if (info.kind == trace::ObjectKind::kMutex) {
+    if (const auto* sema = st.As<instrument::kinds::SemaState>()) j["queue"] = sema->queue;
+    if (const auto* mutex = st.As<instrument::kinds::MutexState>()) {
       const std::int64_t* word = st.Field("state");
       const Mutex::State d = Mutex::Decode(word ? std::int32_t(*word) : 0);
       json waiting = json::array();
-      for (const MutexWaiter& w : s.waiters[id - 1]) {
+      for (const instrument::kinds::MutexWaiter& w : mutex->waiters) {
         waiting.push_back({{"g", w.g}, {"since", w.since}, {"waited_ns", s.state.time() - w.since}});
       }
       Id sema = m.Part(id, trace::ObjectKind::kSema);
+      const auto* queue = sema != 0 ? s.state.object(sema).As<instrument::kinds::SemaState>() : nullptr;
       j["mutex"] = {{"state", word ? *word : 0},
                     {"locked", d.locked},
                     {"woken", d.woken},
                     {"starving", d.starving},
                     {"waiters", d.waiters},
-                    {"holder", st.holder},
-                    {"queue", sema != 0 ? s.state.object(sema).queue : std::vector<Id>{}},
+                    {"holder", mutex->holder},
+                    {"queue", queue != nullptr ? queue->queue : std::vector<Id>{}},
                     {"waiting", waiting}};
     }
     os.push_back(std::move(j));

@@ -47,12 +47,6 @@ std::optional<std::string> LoadSource(const std::string& path) {
   return text.str();
 }
 
-template <class T>
-void EraseFirst(std::vector<T>& v, Id g) {
-  auto it = std::find_if(v.begin(), v.end(), [g](const T& w) { return w.g == g; });
-  if (it != v.end()) v.erase(it);
-}
-
 // The first of the sorted seqs after (dir > 0) or before (dir < 0) step.
 std::optional<std::uint64_t> Adjacent(const std::vector<std::uint32_t>& seqs, std::uint64_t step,
                                       int dir) {
@@ -89,28 +83,6 @@ trace::FieldType FieldTypeOf(trace::ObjectKind kind, std::string_view field) {
   return trace::FieldType::kInt;
 }
 
-Snapshot::Snapshot(const Trace& trace) : state(trace), waiters(trace.objects.size()) {}
-
-std::string Snapshot::Apply(const TraceEvent& e) {
-  std::string err = state.Apply(e);
-  if (!err.empty()) return err;
-  switch (e.kind) {
-    case EventKind::kMutexPark: {
-      // Go sets waitStartTime when a goroutine first parks in Lock and keeps
-      // it while it is woken, loses the race and parks again.
-      std::vector<MutexWaiter>& w = waiters[e.obj - 1];
-      if (std::none_of(w.begin(), w.end(), [&](const MutexWaiter& x) { return x.g == e.g; })) {
-        w.push_back({e.g, e.t});
-      }
-      break;
-    }
-    case EventKind::kMutexLockAcquire:
-    case EventKind::kMutexHandoff: EraseFirst(waiters[e.obj - 1], e.g); break;
-    default: break;
-  }
-  return "";
-}
-
 Model::Model(Trace trace)
     : trace_(std::make_unique<const Trace>(std::move(trace))),
       lanes_(trace_->goroutines.size()),
@@ -135,12 +107,34 @@ Model Build(Trace trace) {
   Snapshot s(t);
   m.keyframes_.reserve(n / kKeyframeInterval + 1);
   m.changed_.resize(n);
-  std::vector<std::uint32_t> hold_begin(t.objects.size());  // per Mutex, while held
-  auto add_hold = [&](Id holder, Id mutex, std::uint32_t end) {
-    auto& lists = m.lanes_[holder - 1].holds;
-    auto it = std::find_if(lists.begin(), lists.end(), [&](const auto& l) { return l.first == mutex; });
-    if (it == lists.end()) it = lists.insert(lists.end(), {mutex, {}});
-    it->second.push_back({hold_begin[mutex - 1], end});
+  // Holds still open, per object: who holds it since when.
+  struct Open {
+    instrument::kinds::Holder holder;
+    std::uint32_t begin;
+  };
+  std::vector<std::vector<Open>> open_holds(t.objects.size());
+  auto add_hold = [&](Id obj, const Open& h, std::uint32_t end) {
+    auto& lists = m.lanes_[h.holder.g - 1].holds;
+    auto it = std::find_if(lists.begin(), lists.end(), [&](const auto& l) { return l.first == obj; });
+    if (it == lists.end()) it = lists.insert(lists.end(), {obj, {}});
+    it->second.push_back({h.begin, end, h.holder.mode == instrument::kinds::HoldMode::kShared});
+  };
+  // Closes the holds of obj that ended at seq and opens those that began.
+  auto update_holds = [&](Id obj, std::uint32_t seq) {
+    instrument::kinds::HolderList now = instrument::HoldersOf(s.state.object(obj));
+    std::vector<Open>& open = open_holds[obj - 1];
+    for (std::size_t i = 0; i < open.size();) {
+      if (std::find(now.begin(), now.end(), open[i].holder) != now.end()) {
+        ++i;
+        continue;
+      }
+      add_hold(obj, open[i], seq);
+      open.erase(open.begin() + std::ptrdiff_t(i));
+    }
+    for (const instrument::kinds::Holder& h : now) {
+      bool known = std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.holder == h; });
+      if (!known) open.push_back({h, seq});
+    }
   };
   auto open_span = [&](Id g, std::uint32_t seq) {
     const instrument::GoroutineState& gs = s.state.goroutine(g);
@@ -167,8 +161,6 @@ Model Build(Trace trace) {
       }
       m.changed_[seq] = mask;
     }
-    Id holder_before = e.obj != 0 ? s.state.object(e.obj).holder : 0;
-
     if (std::string err = s.Apply(e); !err.empty()) throw TraceFormatError(err);
 
     if (e.g != 0) {
@@ -179,17 +171,13 @@ Model Build(Trace trace) {
     if (e.obj != 0) m.object_events_[e.obj - 1].push_back(seq);
     m.kind_events_[std::size_t(e.kind)].push_back(seq);
 
-    if (e.obj != 0 && info.object == trace::ObjectKind::kMutex) {
-      Id holder = s.state.object(e.obj).holder;
-      if (holder_before == 0 && holder != 0) hold_begin[e.obj - 1] = seq;
-      if (holder_before != 0 && holder != holder_before) add_hold(holder_before, e.obj, seq);
-    }
+    if (e.obj != 0 && info.object != trace::ObjectKind::kGoroutine) update_holds(e.obj, seq);
   }
   // At() starts from keyframes_[applied / interval], applied <= n.
   if (n % kKeyframeInterval == 0) m.keyframes_.push_back(s);
-  // Mutexes still held at the end.
+  // Objects still held at the end.
   for (Id obj = 1; obj <= t.objects.size(); ++obj) {
-    if (Id holder = s.state.object(obj).holder; holder != 0) add_hold(holder, obj, n);
+    for (const Open& h : open_holds[obj - 1]) add_hold(obj, h, n);
   }
 
   for (Model::Lane& lane : m.lanes_) {
@@ -305,9 +293,9 @@ void Model::Blocks(Id g, Axis axis, double from, double to, double min_width,
 void Model::HoldBlocks(Id g, Axis axis, double from, double to, double min_width,
                        std::vector<HoldBlock>& out) const {
   out.clear();
-  // The holds of one Mutex by one goroutine never overlap, so each list is
+  // The holds of one object by one goroutine never overlap, so each list is
   // sorted by both ends and the same bisection as Blocks applies.
-  for (const auto& [mutex, holds] : lanes_[g - 1].holds) {
+  for (const auto& [obj, holds] : lanes_[g - 1].holds) {
     auto begin = [&](std::size_t k) { return Position(axis, holds[k].begin); };
     auto end = [&](std::size_t k) { return Position(axis, holds[k].end); };
     std::size_t k = std::size_t(
@@ -317,7 +305,7 @@ void Model::HoldBlocks(Id g, Axis axis, double from, double to, double min_width
     while (k < holds.size() && begin(k) < to) {
       const double b = begin(k);
       if (end(k) - b >= min_width) {
-        out.push_back({b, end(k), mutex, false});
+        out.push_back({b, end(k), obj, false, holds[k].shared});
         ++k;
         continue;
       }
@@ -328,19 +316,19 @@ void Model::HoldBlocks(Id g, Axis axis, double from, double to, double min_width
       j = std::max(j, k + 1);  // as in Blocks
       if (j - 1 > k && end(j - 1) > b + min_width) --j;
       const double to_merged = std::max(end(j - 1), b + min_width);
-      if (!out.empty() && out.back().merged && out.back().mutex == mutex && out.back().to >= b) {
+      if (!out.empty() && out.back().merged && out.back().obj == obj && out.back().to >= b) {
         out.back().to = to_merged;
       } else {
-        out.push_back({b, to_merged, mutex, true});
+        out.push_back({b, to_merged, obj, true, holds[k].shared});
       }
       k = j;
     }
   }
 }
 
-std::optional<Hold> Model::HoldAt(Id g, Id mutex, std::uint64_t step) const {
-  for (const auto& [m, holds] : lanes_[g - 1].holds) {
-    if (m != mutex) continue;
+std::optional<Hold> Model::HoldAt(Id g, Id obj, std::uint64_t step) const {
+  for (const auto& [held, holds] : lanes_[g - 1].holds) {
+    if (held != obj) continue;
     auto it = std::partition_point(holds.begin(), holds.end(),
                                    [&](const Hold& h) { return h.end <= step; });
     if (it != holds.end() && it->begin <= step) return *it;

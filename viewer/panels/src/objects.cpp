@@ -4,10 +4,18 @@
 
 #include "synclab/viewer/panels.h"
 #include "synclab/viewer/style.h"
+#include "kinds/kinds.h"
 #include "teaching.h"
 #include "widgets.h"
 
 namespace synclab::viewer {
+namespace {
+
+// The kind's own inspector, if it has one, with the generic table folded
+// under it; else the generic table.
+Intent DrawKindAndFields(const Model& m, const Cursor& c, Id obj);
+
+}  // namespace
 
 Intent DrawObjectInspector(const Model& m, const Cursor& c, Id obj) {
   Intent out;
@@ -49,14 +57,21 @@ Intent DrawObjectInspector(const Model& m, const Cursor& c, Id obj) {
     }
     ImGui::EndTable();
   }
-  if (info.kind == trace::ObjectKind::kSema) {
-    std::string queue;
-    for (Id g : st.queue) queue += (queue.empty() ? "" : ", ") + instrument::GoroutineLabel(t, g);
-    ImGui::Text("queue: %s", queue.empty() ? "(empty)" : queue.c_str());
-    Explain("The goroutines parked on this semaphore, head first.");
+  return out;
+}
+
+namespace {
+Intent DrawKindAndFields(const Model& m, const Cursor& c, Id obj) {
+  const KindView& view = ViewOf(m.trace().object(obj)->kind);
+  if (view.inspector == nullptr) return DrawObjectInspector(m, c, obj);
+  Intent out = view.inspector(m, c, obj);
+  if (ImGui::TreeNode("fields", "all fields")) {
+    out += DrawObjectInspector(m, c, obj);
+    ImGui::TreePop();
   }
   return out;
 }
+}  // namespace
 
 Intent DrawObjects(const Model& m, const Cursor& c) {
   Intent out;
@@ -85,21 +100,13 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
                              "Click to select (then step within it: Ctrl+Left/Right); right-click to break on it.";
     Explain(help.c_str());
     if (open) {
-      if (o.kind == trace::ObjectKind::kMutex) {
-        out += DrawMutexInspector(m, c, o.id);
-        if (ImGui::TreeNode("fields", "all fields")) {
-          out += DrawObjectInspector(m, c, o.id);
-          ImGui::TreePop();
-        }
-      } else {
-        out += DrawObjectInspector(m, c, o.id);
-      }
+      out += DrawKindAndFields(m, c, o.id);
       for (Id part : m.Parts(o.id)) {
         ImGui::PushID(int(part));
         const std::string part_label = instrument::ObjectLabel(t, part) + "   " +
                                        std::string(trace::Name(t.object(part)->kind));
         if (ImGui::TreeNode("part", "%s", part_label.c_str())) {
-          out += DrawObjectInspector(m, c, part);
+          out += DrawKindAndFields(m, c, part);
           ImGui::TreePop();
         }
         ImGui::PopID();

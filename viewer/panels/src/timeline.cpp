@@ -308,10 +308,12 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
         const float hx0 = X(h.from), hx1 = std::max(X(h.to), hx0 + 1);
         // Square when merged: rounding costs vertices, and a zoomed-out lane
         // has a block per pixel.
-        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h), HoldColor(), h.merged ? 0 : font * 0.2f);
+        // A read hold is paler: others may hold the object with it.
+        const ImU32 color = h.shared ? (HoldColor() & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 130) : HoldColor();
+        dl->AddRectFilled(ImVec2(hx0, hy), ImVec2(hx1, hy + hold_h), color, h.merged ? 0 : font * 0.2f);
         const float lx0 = std::max(hx0, x0), lx1 = std::min(hx1, x0 + width);
         if (h.merged || lx1 - lx0 < font) continue;  // zoomed out: a block a pixel, no label
-        const std::string name = instrument::ObjectLabel(t, h.mutex);
+        const std::string name = instrument::ObjectLabel(t, h.obj) + (h.shared ? " (read)" : "");
         if (ImGui::CalcTextSize(name.c_str()).x + font * 0.5f < lx1 - lx0) {
           dl->AddText(ImVec2(lx0 + font * 0.25f, hy), IM_COL32(255, 255, 255, 255), name.c_str());
         }

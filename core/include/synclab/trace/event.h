@@ -28,21 +28,18 @@ using Site = std::source_location;
 
 namespace synclab::trace {
 
-// The kind of object an event concerns.
+// The kind of object an event concerns (kinds.def).
 enum class ObjectKind : std::uint8_t {
-  kGoroutine,  // the goroutine itself (scheduler events)
-  kSema,       // a runtime semaphore word inside a primitive
-  kMutex,
-  kWaitGroup,
-  kVar,
-  kRWMutex,
-  kCond,
-  kOnce,
-  kAtomic,
+#define SYNCLAB_KIND(e, name) k##e,
+#include "synclab/trace/kinds.def"
+#undef SYNCLAB_KIND
   kCount
 };
 inline constexpr std::string_view kObjectKindNames[] = {
-    "goroutine", "sema", "mutex", "waitgroup", "var", "rwmutex", "cond", "once", "atomic"};
+#define SYNCLAB_KIND(e, name) name,
+#include "synclab/trace/kinds.def"
+#undef SYNCLAB_KIND
+};
 static_assert(std::size(kObjectKindNames) == std::size_t(ObjectKind::kCount));
 
 // Why a goroutine is parked: Go's waitReason strings (runtime/runtime2.go).

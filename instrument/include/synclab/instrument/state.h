@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "synclab/instrument/kinds.h"
 #include "synclab/instrument/trace.h"
 
 namespace synclab::instrument {
@@ -46,13 +47,14 @@ struct ObjectState {
   // Names point into the event catalogue.
   std::vector<std::pair<std::string_view, std::int64_t>> fields;
   std::int64_t last_seq = -1;  // the latest event on it
-  // Mutex: the goroutine that holds it (0 = free). Go's Mutex has no owner;
-  // the trace knows who locked it last.
-  Id holder = 0;
-  // Sema: the queued goroutines, head first.
-  std::vector<Id> queue;
+  KindState kind;              // what its kind's fold keeps (kinds.h)
 
   const std::int64_t* Field(std::string_view name) const;
+  // The kind's state, if the object is of kind K's kind (else nullptr).
+  template <typename K>
+  const K* As() const {
+    return std::get_if<K>(&kind);
+  }
 };
 
 // The fold indexes its tables by the trace's ids, so it takes only a trace
@@ -74,6 +76,7 @@ class State {
   const std::vector<ObjectState>& objects() const { return objects_; }
 
  private:
+  friend struct kinds::FoldContext;
   const Trace* trace_;
   std::uint64_t applied_ = 0;
   std::int64_t time_ = 0;
@@ -90,12 +93,14 @@ std::string GoroutineLabel(const Trace& trace, Id g);
 std::string ObjectLabel(const Trace& trace, Id obj);
 // "file.cpp:31" (basename and line), or "" for no site.
 std::string SiteLabel(const Trace& trace, Id site);
-// An object's state for humans: a Mutex's word decoded
-// ("locked=1 woken=0 starving=1 waiters=2 sema=0"), a sema's queue, etc.
+// An object's state for humans, as its kind's fold describes it: a Mutex's
+// word decoded ("locked=1 woken=0 starving=1 waiters=2 sema=0"), a sema's
+// queue, etc.
 std::string DescribeObject(const Trace& trace, Id obj, const ObjectState& s);
 // One field's value for humans, by its type: "true", "G3", "mu", "1.2 ms".
 std::string FormatField(const Trace& trace, trace::FieldType type, std::int64_t v);
-// An event's own fields: "lifo=true wait_start=1200".
+// An event's own fields, those that are not its object's state (which the
+// object's description shows): "lifo=true waited=1.2 ms".
 std::string DescribeFields(const Trace& trace, const TraceEvent& e);
 // Nanoseconds as "1.234 ms", "12.5 us", "40 ns".
 std::string FormatDuration(std::int64_t ns);

@@ -17,7 +17,7 @@
 
 namespace synclab::instrument {
 
-inline constexpr int kTraceVersion = 1;
+inline constexpr int kTraceVersion = 2;  // 2: the strings table, str and ptr fields
 inline constexpr std::string_view kTraceFormat = "synclab-trace";
 
 // How a run can be made: what the command line accepts, and what a reader

@@ -39,26 +39,14 @@ using instrument::TraceEvent;
 inline constexpr std::size_t kKeyframeInterval = 256;
 inline constexpr std::size_t kStatusCount = std::size_t(GStatus::kCount);
 
-// A goroutine inside Lock's slow path and when it first parked there: Go's
-// waitStartTime, from which its wait is measured against the 1 ms starvation
-// threshold across every time it is woken and loses the race. (The trace
-// has the park event's time; Go reads its clock a few steps later.)
-struct MutexWaiter {
-  Id g = 0;
-  std::int64_t since = 0;
-  friend bool operator==(const MutexWaiter&, const MutexWaiter&) = default;
-};
-
-// The run after a prefix of its events: instrument's fold plus what only the
-// viewer needs.
+// The run after a prefix of its events: instrument's fold (every kind's
+// state is in it, kinds.h).
 struct Snapshot {
-  explicit Snapshot(const Trace& trace);
+  explicit Snapshot(const Trace& trace) : state(trace) {}
   // Folds e in; returns "" or why e contradicts what came before.
-  std::string Apply(const TraceEvent& e);
+  std::string Apply(const TraceEvent& e) { return state.Apply(e); }
 
   instrument::State state;
-  // Per object (index id - 1): its Mutex waiters, in the order they parked.
-  std::vector<std::vector<MutexWaiter>> waiters;
 };
 
 // A stretch of steps during which a goroutine's status did not change.
@@ -70,10 +58,13 @@ struct Span {
   Id obj = 0;                                           // when blocked: waits on this
 };
 
-// A stretch during which a goroutine held a Mutex (lock to unlock).
+// A stretch during which a goroutine held an object (a Mutex from Lock to
+// Unlock, an RWMutex for reading or writing): whatever its kind's fold says
+// it holds (instrument::HoldersOf).
 struct Hold {
   std::uint32_t begin = 0;
   std::uint32_t end = 0;  // events.size() if still held at the end
+  bool shared = false;    // held for reading, alongside others
 };
 
 // The two ways to lay a trace out horizontally: one slot per event, or the
@@ -91,8 +82,9 @@ struct LaneBlock {
 
 struct HoldBlock {
   double from = 0, to = 0;
-  Id mutex = 0;
+  Id obj = 0;
   bool merged = false;
+  bool shared = false;  // (a merged block: the first of its holds)
 };
 
 // Where the cursor stops while playing or continuing. An object breakpoint
@@ -144,8 +136,8 @@ class Model {
               std::vector<LaneBlock>& out) const;
   void HoldBlocks(Id g, Axis axis, double from, double to, double min_width,
                   std::vector<HoldBlock>& out) const;
-  // The hold of `mutex` by g that covers step, if any.
-  std::optional<Hold> HoldAt(Id g, Id mutex, std::uint64_t step) const;
+  // The hold of obj by g that covers step, if any.
+  std::optional<Hold> HoldAt(Id g, Id obj, std::uint64_t step) const;
 
   // The events goroutine g performed, or that concern object obj.
   const std::vector<std::uint32_t>& EventsOf(Scope scope, Id id) const;
@@ -175,7 +167,7 @@ class Model {
     std::vector<Span> spans;
     // totals[k][s]: the extent spans [0, k) spent in status s, per axis.
     std::vector<std::array<std::int64_t, kStatusCount>> step_totals, time_totals;
-    std::vector<std::pair<Id, std::vector<Hold>>> holds;  // per Mutex it ever held
+    std::vector<std::pair<Id, std::vector<Hold>>> holds;  // per object it ever held
     std::vector<std::uint32_t> events;
   };
 

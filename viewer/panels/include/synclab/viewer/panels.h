@@ -110,17 +110,15 @@ Intent DrawSourceView(const Model& m, const Cursor& c, SourceView& view);
 // layout pins it); the source view has it as a tooltip.
 void DrawTeachingNote(std::string_view note);
 
-// Every object: a Mutex gets its own inspector, every kind the generic one.
+// Every object: its kind's own inspector, then the generic one.
 Intent DrawObjects(const Model& m, const Cursor& c);
 // The window (with its title bar) that shows a Mutex's whole state word, in
 // two rows of 16 bits, down to its decoded flags: its least width, and its
 // height at a width.
 float ObjectsMinWidth(const Metrics& m);
 float ObjectsMinHeight(const Metrics& m, float width);
-// The Mutex at the cursor: its state word bit by bit, holder, sema queue and
-// each waiter's wait against the starvation threshold.
-Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex);
 // Any object: its fields from the event catalogue, the last change marked.
+// (Each kind's own inspector comes first: panels/src/kinds/<noun>.cpp.)
 Intent DrawObjectInspector(const Model& m, const Cursor& c, Id obj);
 
 }  // namespace synclab::viewer

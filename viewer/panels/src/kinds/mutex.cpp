@@ -1,4 +1,5 @@
-// mutex_inspector.cpp: a Mutex at the cursor, as Go's lock.go sees it.
+// mutex.cpp: what the viewer shows of a sync.Mutex: the Mutex at the
+// cursor, as Go's lock.go sees it.
 //
 //   Starvation mode   state 0x0000000D
 //   31                          3
@@ -18,11 +19,42 @@
 #include "synclab/mutex.h"
 #include "synclab/viewer/panels.h"
 #include "synclab/viewer/style.h"
+#include "kinds/kinds.h"
 #include "teaching.h"
 #include "widgets.h"
 
 namespace synclab::viewer {
 namespace {
+
+// The Mutex state word's parts.
+inline constexpr const char* kLockedHelp =
+    "Bit 0, mutexLocked: the Mutex is held.";
+inline constexpr const char* kWokenHelp =
+    "Bit 1, mutexWoken: a goroutine is awake and competing for the lock (spinning or "
+    "just woken), so Unlock need not wake another.";
+inline constexpr const char* kStarvingHelp =
+    "Bit 2, mutexStarving: starvation mode. Unlock hands the lock straight to the head "
+    "waiter; newcomers neither spin nor grab it, they queue at the tail.";
+inline constexpr const char* kWaitersHelp =
+    "Bits 3-31, the waiter count: goroutines parked on the Mutex's semaphore, or about "
+    "to park (counted by the CAS that registered them).";
+inline constexpr const char* kHolderHelp =
+    "The goroutine that locked it last. Go's Mutex has no owner (any goroutine may "
+    "unlock it); the trace knows who locked it.";
+inline constexpr const char* kQueueHelp =
+    "The semaphore's wait queue, head first. Unlock wakes the head (normal mode) or "
+    "hands it the lock (starvation mode). A woken waiter that loses the race goes back "
+    "to the head (lifo); newcomers queue at the tail.";
+inline constexpr const char* kWaitingHelp =
+    "How long each waiter has been waiting since it first parked in Lock. A waiter that "
+    "has waited more than 1 ms when it wakes switches the Mutex to starvation mode.";
+inline constexpr const char* kNormalModeHelp =
+    "Normal mode: waiters queue FIFO, but a woken waiter competes with newcomers, which "
+    "usually win (they are already on a CPU). Fast, but a waiter can starve.";
+inline constexpr const char* kStarvationModeHelp =
+    "Starvation mode: ownership passes directly from the unlocking goroutine to the head "
+    "waiter. Fair, but slower; left when a waiter gets the lock after under 1 ms or is "
+    "the last one.";
 
 constexpr ImU32 kLockedColor = IM_COL32(70, 110, 230, 255);  // HoldColor: a hold is L set
 constexpr ImU32 kWokenColor = IM_COL32(235, 200, 40, 255);
@@ -214,11 +246,16 @@ float ObjectsMinHeight(const Metrics& m, float width) {
          m.frame;               // the flags
 }
 
-Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
+// The Mutex at the cursor: its state word bit by bit, holder, sema queue and
+// each waiter's wait against the starvation threshold.
+static Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
+  using instrument::kinds::MutexState;
+  using instrument::kinds::SemaState;
   Intent out;
   const Trace& t = m.trace();
   const Snapshot& snap = m.At(c.step);
   const instrument::ObjectState& st = snap.state.object(mutex);
+  const MutexState& fold = *st.As<MutexState>();
   const std::int64_t* word_field = st.Field("state");
   const std::uint32_t word = word_field != nullptr ? std::uint32_t(*word_field) : 0;
   const Mutex::State d = Mutex::Decode(std::int32_t(word));
@@ -284,13 +321,13 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
     ImGui::TextUnformatted("holder");
     Explain(kHolderHelp);
     ImGui::TableNextColumn();
-    if (st.holder != 0) {
-      std::string who = instrument::GoroutineLabel(t, st.holder);
+    if (fold.holder != 0) {
+      std::string who = instrument::GoroutineLabel(t, fold.holder);
       ImGui::PushID("holder");
-      if (Chip(who.c_str(), HoldColor(), IM_COL32(255, 255, 255, 255))) out += SelectGoroutine{st.holder};
+      if (Chip(who.c_str(), HoldColor(), IM_COL32(255, 255, 255, 255))) out += SelectGoroutine{fold.holder};
       ImGui::PopID();
       Explain(kHolderHelp);
-      if (auto hold = m.HoldAt(st.holder, mutex, c.step)) {
+      if (auto hold = m.HoldAt(fold.holder, mutex, c.step)) {
         ImGui::SameLine();
         ImGui::PushTextWrapPos(0);  // a narrow column at large text wraps it
         ImGui::TextDisabled("since step %u, held for %s", hold->begin,
@@ -319,8 +356,9 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
     Explain(kQueueHelp);
     ImGui::TableNextColumn();
     const Id sema = m.Part(mutex, trace::ObjectKind::kSema);
+    const SemaState* sema_fold = sema != 0 ? snap.state.object(sema).As<SemaState>() : nullptr;
     const std::vector<Id> none;
-    const std::vector<Id>& queue = sema != 0 ? snap.state.object(sema).queue : none;
+    const std::vector<Id>& queue = sema_fold != nullptr ? sema_fold->queue : none;
     if (queue.empty()) {
       ImGui::TextDisabled("(empty)");
     } else {
@@ -342,7 +380,7 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
     }
 
     // Each waiter's wait against the threshold.
-    for (const MutexWaiter& w : snap.waiters[mutex - 1]) {
+    for (const instrument::kinds::MutexWaiter& w : fold.waiters) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::AlignTextToFramePadding();
@@ -357,8 +395,82 @@ Intent DrawMutexInspector(const Model& m, const Cursor& c, Id mutex) {
     }
     ImGui::EndTable();
   }
-  if (snap.waiters[mutex - 1].empty()) ImGui::TextDisabled("Nobody is waiting in Lock.");
+  if (fold.waiters.empty()) ImGui::TextDisabled("Nobody is waiting in Lock.");
   return out;
 }
+
+namespace {
+
+constexpr EventText kEvents[] = {
+    {"mutex.lock.fast",
+     "Lock's fast path: one CAS from 0 (unlocked, no waiters, no flags) to "
+     "locked."},
+    {"mutex.lock.slow",
+     "The fast path failed: lockSlow starts (spin a little, then queue)."},
+    {"mutex.lock.slow.mark_woken",
+     "A spinning goroutine sets the woken bit, so Unlock does not wake "
+     "another waiter while it competes."},
+    {"mutex.lock.slow.spin",
+     "Active spinning: the lock is held, but its holder is running and may "
+     "release it soon. Go spins at most 4 rounds, only on a multicore "
+     "machine and never in starvation mode."},
+    {"mutex.lock.slow.acquire",
+     "lockSlow's CAS set the locked bit: this goroutine holds the Mutex."},
+    {"mutex.lock.slow.park",
+     "The lock is not free: the goroutine counts itself as a waiter and "
+     "sleeps on the semaphore."},
+    {"mutex.lock.slow.wake",
+     "A waiter woke from the semaphore and measures how long it has waited: "
+     "over 1 ms, it wants starvation mode."},
+    {"mutex.starving.enter",
+     "A waiter that waited more than 1 ms sets the starving bit: from now on "
+     "Unlock hands the lock directly to the head waiter."},
+    {"mutex.lock.handoff",
+     "Starvation mode: the woken waiter owns the lock at once. It sets "
+     "locked and leaves the waiter count in one step."},
+    {"mutex.starving.exit",
+     "The waiter that got the lock waited under 1 ms, or was the last one: "
+     "back to normal mode."},
+    {"mutex.trylock",
+     "TryLock: one attempt that never waits; ok says whether it got the "
+     "lock."},
+    {"mutex.unlock.fast",
+     "Unlock's fast path: the word drops to 0, nobody to wake."},
+    {"mutex.unlock.slow",
+     "Unlock cleared the locked bit, but there are waiters or flags: "
+     "unlockSlow decides whom to wake."},
+    {"mutex.unlock.no_wake",
+     "Nobody to wake: no waiters, or a goroutine is already awake, holds the "
+     "lock, or the Mutex is starving."},
+    {"mutex.unlock.wake",
+     "Normal mode: Unlock sets woken, takes one waiter off the count and "
+     "wakes the head. The woken waiter still has to compete for the lock."},
+    {"mutex.unlock.handoff",
+     "Starvation mode: Unlock hands the lock straight to the head waiter "
+     "through the semaphore."},
+};
+
+constexpr FieldText kFields[] = {
+    {"state",
+     "The 32-bit state word: the locked, woken and starving bits and the "
+     "waiter count."},
+    {"sema",
+     "The count of the Mutex's semaphore: wake-ups released and not yet "
+     "taken."},
+    {"iter",
+     "Which spin round this is (Go spins at most 4)."},
+    {"lifo",
+     "Whether the waiter queues at the head: it has waited before."},
+    {"waited",
+     "How long the waiter has waited since it first parked."},
+    {"starving",
+     "Whether the waiter asks for starvation mode (waited over 1 ms)."},
+    {"ok",
+     "Whether TryLock got the lock."},
+};
+
+}  // namespace
+
+const KindView kMutexView{kEvents, kFields, &DrawMutexInspector};
 
 }  // namespace synclab::viewer

@@ -1,0 +1,73 @@
+// fold.h: what a kind's fold is given and gives back (see kinds.h).
+//
+// A kind's fold state is a plain copyable struct (the viewer keeps copies of
+// it) with these members:
+//   static constexpr std::string_view kStateFields[]
+//       the event fields that are the object's state (the text replay shows
+//       them decoded in the object's line, not among the event's operands);
+//   std::string Apply(FoldContext& ctx)
+//       folds ctx.e, an event of this kind, in; returns "" or why the event
+//       contradicts what came before (ctx.Fail(...));
+//   std::string Describe(const ObjectView& v) const
+//       the object's state for the text replay ("locked=1 ... holder=G2");
+// and, for kinds that can be held (a lock):
+//   void Holders(HolderList& out) const
+//       who holds it now, and how (the viewer draws hold spans from it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "synclab/instrument/trace.h"
+
+namespace synclab::instrument {
+
+class State;
+struct ObjectState;
+enum class GStatus : std::uint8_t;
+
+namespace kinds {
+
+// How a goroutine holds an object: alone (a Mutex, a writer) or shared with
+// others (a reader).
+enum class HoldMode : std::uint8_t { kExclusive, kShared };
+
+struct Holder {
+  Id g = 0;
+  HoldMode mode = HoldMode::kExclusive;
+  friend bool operator==(const Holder&, const Holder&) = default;
+};
+using HolderList = std::vector<Holder>;
+
+// One event being folded into the object it concerns.
+struct FoldContext {
+  const Trace& trace;
+  const TraceEvent& e;
+  State& state;         // the whole run so far (goroutines, other objects)
+  ObjectState& object;  // e.obj's generic part: fields, last event
+
+  // "events[12]: " + why.
+  std::string Fail(std::string_view why) const;
+  // e's field by name (the catalogue's order); 0 if it has none.
+  std::int64_t Field(std::string_view name) const;
+  // A str field's text.
+  std::string_view Str(std::string_view name) const { return trace.str(Field(name)); }
+  std::string G(Id g) const;          // "G3 worker"
+  std::string Obj(Id obj) const;      // "mu"
+  std::string Self() const { return Obj(e.obj); }
+  // Marks the acting goroutine (e.g. spinning, until its next event).
+  void SetStatus(GStatus status) const;
+};
+
+// An object as the text replay describes it.
+struct ObjectView {
+  const Trace& trace;
+  Id id;
+  const ObjectState& object;
+  std::string Field(std::string_view name) const;  // its latest value, or "?"
+};
+
+}  // namespace kinds
+}  // namespace synclab::instrument

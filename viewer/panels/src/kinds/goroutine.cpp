@@ -1,0 +1,38 @@
+// goroutine.cpp: what the viewer shows of goroutines (their events: go.*).
+#include "kinds/kinds.h"
+
+namespace synclab::viewer {
+namespace {
+
+constexpr EventText kEvents[] = {
+    {"go.create",
+     "go f(): a new goroutine is created. It is runnable, not yet running."},
+    {"go.start",
+     "The new goroutine gets a processor (a P) and starts running."},
+    {"go.run",
+     "A runnable goroutine gets a processor and runs again."},
+    {"go.preempt",
+     "The scheduler takes the processor away: the goroutine is runnable "
+     "again."},
+    {"go.yield",
+     "runtime.Gosched(): the goroutine gives up its processor and stays "
+     "runnable."},
+    {"go.park",
+     "The goroutine blocks (gopark): it will not run until another goroutine "
+     "or a timer readies it."},
+    {"go.ready",
+     "goready: a blocked goroutine becomes runnable. It runs once it gets a "
+     "processor."},
+    {"go.sleep",
+     "time.Sleep: the goroutine parks until a timer fires."},
+    {"go.work",
+     "The goroutine computes for a while without touching shared state."},
+    {"go.end",
+     "The goroutine's function returned."},
+};
+
+}  // namespace
+
+const KindView kGoroutineView{kEvents, {}};
+
+}  // namespace synclab::viewer

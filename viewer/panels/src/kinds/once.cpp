@@ -1,0 +1,26 @@
+// once.cpp: what the viewer shows of a sync.Once.
+#include "kinds/kinds.h"
+
+namespace synclab::viewer {
+namespace {
+
+constexpr EventText kEvents[] = {
+    {"once.fast",
+     "done is 1: f has run, Do returns at once without the lock."},
+    {"once.slow",
+     "done was 0: Do takes m and looks at done again (another goroutine may "
+     "have run f meanwhile)."},
+    {"once.run.begin",
+     "This goroutine runs f, holding m: every other Do waits on m."},
+    {"once.run.end",
+     "f returned: done is 1, m is unlocked and the waiting Do calls return."},
+    {"once.run.panic",
+     "f panicked: the Once still counts as done and the panic goes on to "
+     "Do's caller. f is never called again."},
+};
+
+}  // namespace
+
+const KindView kOnceView{kEvents, {}};
+
+}  // namespace synclab::viewer

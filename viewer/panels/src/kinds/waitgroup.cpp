@@ -1,0 +1,38 @@
+// waitgroup.cpp: what the viewer shows of a sync.WaitGroup.
+#include "kinds/kinds.h"
+
+namespace synclab::viewer {
+namespace {
+
+constexpr EventText kEvents[] = {
+    {"wg.add",
+     "Add(delta) changes the counter by delta (Done is Add(-1))."},
+    {"wg.release_waiters",
+     "The counter reached zero with waiters: the state is reset and every "
+     "waiter is released."},
+    {"wg.wait.fast",
+     "Wait with the counter at zero returns at once."},
+    {"wg.wait.park",
+     "Wait counts itself as a waiter and parks on the semaphore."},
+    {"wg.wait.wake",
+     "The waiter was released: the counter reached zero."},
+};
+
+constexpr FieldText kFields[] = {
+    {"counter",
+     "Tasks added and not yet Done. Wait returns when it is zero."},
+    {"waiters",
+     "Goroutines blocked in Wait."},
+    {"delta",
+     "The last Add's delta (Done adds -1)."},
+    {"released",
+     "How many waiters the counter reaching zero woke."},
+    {"sema",
+     "The count of the WaitGroup's semaphore."},
+};
+
+}  // namespace
+
+const KindView kWaitGroupView{kEvents, kFields};
+
+}  // namespace synclab::viewer
