@@ -19,14 +19,14 @@ void RWMutex::Trace(EventKind kind, const Site& site, std::int64_t extra) const 
            reader_sem_.value.load(std::memory_order_relaxed), extra);
 }
 
-void RWMutex::RLock(Site site) {
-  bool writer;
-  {
-    rt::Step step(id_);
-    writer = reader_count_.fetch_add(1, std::memory_order_acquire) + 1 < 0;
-    Trace(writer ? EventKind::kRWRLockSlow : EventKind::kRWRLockFast, site);
-  }
-  if (!writer) return;
+bool RWMutex::RLockAdd(const Site& site) {
+  rt::Step step(id_);
+  const bool writer = reader_count_.fetch_add(1, std::memory_order_acquire) + 1 < 0;
+  Trace(writer ? EventKind::kRWRLockSlow : EventKind::kRWRLockFast, site);
+  return writer;
+}
+
+void RWMutex::RLockWait(const Site& site) {
   // A writer is pending: wait for it (its Unlock releases reader_sem once
   // for every reader that queued).
   rt::Semacquire(reader_sem_, false, WaitReason::kSyncRWMutexRLock, site);
@@ -53,14 +53,14 @@ bool RWMutex::TryRLock(Site site) {
   }
 }
 
-void RWMutex::RUnlock(Site site) {
-  std::int32_t r;
-  {
-    rt::Step step(id_);
-    r = reader_count_.fetch_sub(1, std::memory_order_release) - 1;
-    Trace(r >= 0 ? EventKind::kRWRUnlockFast : EventKind::kRWRUnlockSlow, site);
-  }
-  if (r >= 0) return;
+std::int32_t RWMutex::RUnlockAdd(const Site& site) {
+  rt::Step step(id_);
+  const std::int32_t r = reader_count_.fetch_sub(1, std::memory_order_release) - 1;
+  Trace(r >= 0 ? EventKind::kRWRUnlockFast : EventKind::kRWRUnlockSlow, site);
+  return r;
+}
+
+void RWMutex::RUnlockSlow(std::int32_t r, const Site& site) {
   if (r + 1 == 0 || r + 1 == -kMaxReaders) rt::Fatal("sync: RUnlock of unlocked RWMutex");
   // A writer is pending.
   bool last;

@@ -2,6 +2,8 @@
 // Add never loses an update while Load-then-Store can.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -87,6 +89,48 @@ TEST_SUITE("core.atomic sim") {
   }
 }
 
+TEST_SUITE("core.atomic sim") {
+  TEST_CASE("Pointer loads stores swaps and compares pointers and traces each") {
+    Collect sink;
+    sim::Options o;
+    o.sink = &sink;
+    int a = 1, b = 2;
+    sim::Run([&] {
+      atomic::Pointer<int> p{nullptr, "p"};
+      CHECK(p.Load() == nullptr);  // Go: the zero Pointer is nil
+      p.Store(&a);
+      CHECK(p.Swap(&b) == &a);
+      CHECK_FALSE(p.CompareAndSwap(&a, nullptr));  // compares the pointer, not *p
+      CHECK(p.CompareAndSwap(&b, &a));
+      CHECK(*p.Load() == 1);
+    }, o);
+    auto id = [](const void* ptr) { return std::int64_t(reinterpret_cast<std::uintptr_t>(ptr)); };
+    auto swap = sink.Named("atomic.pointer.swap");
+    REQUIRE(swap.size() == 1);
+    CHECK(swap[0].field("value") == id(&b));
+    CHECK(swap[0].field("old") == id(&a));
+    auto cas = sink.Named("atomic.pointer.cas");
+    REQUIRE(cas.size() == 2);
+    CHECK((cas[0].field("ok") == 0 && cas[0].field("value") == id(&b) && cas[0].field("desired") == 0));
+    CHECK((cas[1].field("ok") == 1 && cas[1].field("value") == id(&a)));
+    CHECK(sink.Named("atomic.pointer.load").size() == 2);
+  }
+
+  TEST_CASE("a Pointer of char is traced as a pointer and not as a string") {
+    Collect sink;
+    sim::Options o;
+    o.sink = &sink;
+    char text[] = "abc";
+    sim::Run([&] {
+      atomic::Pointer<char> p{text};
+      p.Load();
+    }, o);
+    auto load = sink.Named("atomic.pointer.load");
+    REQUIRE(load.size() == 1);
+    CHECK(load[0].field("value") == std::int64_t(reinterpret_cast<std::uintptr_t>(text)));
+  }
+}
+
 TEST_SUITE("core.atomic native") {
   TEST_CASE("Add on threads loses nothing" * doctest::timeout(30)) {
     atomic::Uint64 v;
@@ -98,5 +142,16 @@ TEST_SUITE("core.atomic native") {
     }
     for (auto& t : threads) t.join();
     CHECK(v.Load() == 40000);
+  }
+
+  TEST_CASE("CompareAndSwap on a Pointer lets one of many threads publish" * doctest::timeout(30)) {
+    int objects[4] = {};
+    atomic::Pointer<int> p{nullptr};
+    std::atomic<int> winners{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; i++) threads.emplace_back([&, i] { winners += p.CompareAndSwap(nullptr, &objects[i]); });
+    for (auto& t : threads) t.join();
+    CHECK(winners == 1);
+    CHECK(p.Load() != nullptr);
   }
 }

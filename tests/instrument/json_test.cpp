@@ -124,6 +124,7 @@ TEST_SUITE("instrument.json") {
     Trace t;
     t.meta = {"all", "sim", 0, "rr", 1};
     t.goroutines = {{1, 0, "main", 0}, {2, 1, "g2", 0}};
+    t.strings = {"nil", "text with \"quotes\""};
     // One object per kind, so every event finds its kind: id = kind.
     for (std::size_t k = 1; k < std::size_t(ObjectKind::kCount); k++)
       t.objects.push_back({Id(k), ObjectKind(k), std::string(trace::kObjectKindNames[k]), 0, 0});
@@ -136,6 +137,8 @@ TEST_SUITE("instrument.json") {
           case trace::FieldType::kG: e.f[i] = 2; break;
           case trace::FieldType::kObj: e.f[i] = 1; break;
           case trace::FieldType::kReason: e.f[i] = std::int64_t((k + i) % std::size_t(WaitReason::kCount)); break;
+          case trace::FieldType::kStr: e.f[i] = std::int64_t(1 + (k + i) % 2); break;
+          case trace::FieldType::kPtr: e.f[i] = (k % 3 == 0) ? 0 : std::numeric_limits<std::int64_t>::max() - std::int64_t(i); break;
           default: e.f[i] = (k % 3 == 0) ? std::numeric_limits<std::int64_t>::min() + std::int64_t(i)
                                          : std::numeric_limits<std::int64_t>::max() - std::int64_t(i);
         }

@@ -1,6 +1,7 @@
 // Tests of the Recorder: dense ids, seq order, the outcome's event.
 #include <doctest/doctest.h>
 
+#include "synclab/atomic.h"
 #include "synclab/go.h"
 #include "synclab/instrument/recorder.h"
 #include "synclab/mutex.h"
@@ -66,6 +67,21 @@ TEST_SUITE("instrument.recorder sim") {
       if (s.file == "tests/instrument/recorder_test.cpp") found = true;
     }
     CHECK(found);
+  }
+
+  TEST_CASE("pointers are renumbered densely in order of first appearance and nil stays 0") {
+    int a = 0, b = 0;
+    Trace t = RecordSim([&] {
+      atomic::Pointer<int> p{nullptr, "p"};
+      p.Store(&b);
+      p.Store(nullptr);
+      p.Store(&a);
+      p.Store(&b);
+    });
+    std::vector<std::int64_t> values;
+    for (const auto& e : t.events)
+      if (e.kind == trace::EventKind::kAtomicPointerStore) values.push_back(e.f[0]);
+    CHECK(values == std::vector<std::int64_t>{1, 0, 2, 1});
   }
 
   TEST_CASE("a deadlock outcome points at the last event and lists the blocked goroutine") {

@@ -57,9 +57,23 @@ class RWMutex {
   RWMutex(const RWMutex&) = delete;
   RWMutex& operator=(const RWMutex&) = delete;
 
-  void RLock(Site site = Site::current());
+  // Locks for reading. On a plain thread the uncontended path is inline and
+  // nothing but Go's one atomic add (as Mutex's fast path); under a runtime
+  // that add is a scheduling point and an event (RLockAdd).
+  void RLock(Site site = Site::current()) {
+    const bool writer = rt::Ctx() == nullptr
+                            ? reader_count_.fetch_add(1, std::memory_order_acquire) + 1 < 0
+                            : RLockAdd(site);
+    if (writer) RLockWait(site);
+  }
   bool TryRLock(Site site = Site::current());
-  void RUnlock(Site site = Site::current());
+  // Unlocks for reading. Fatal if not locked for reading.
+  void RUnlock(Site site = Site::current()) {
+    const std::int32_t r = rt::Ctx() == nullptr
+                               ? reader_count_.fetch_sub(1, std::memory_order_release) - 1
+                               : RUnlockAdd(site);
+    if (r < 0) RUnlockSlow(r, site);
+  }
   void Lock(Site site = Site::current());
   bool TryLock(Site site = Site::current());
   void Unlock(Site site = Site::current());
@@ -95,6 +109,14 @@ class RWMutex {
   const Mutex& w() const { return w_; }
 
  private:
+  // RLock's add under a runtime: reports whether a writer is pending.
+  bool RLockAdd(const Site& site);
+  // RLock behind a pending writer: sleeps on reader_sem.
+  void RLockWait(const Site& site);
+  // RUnlock's add under a runtime: returns reader_count after it.
+  std::int32_t RUnlockAdd(const Site& site);
+  // Go's rUnlockSlow: a writer is pending (or the RWMutex was not read-locked).
+  void RUnlockSlow(std::int32_t r, const Site& site);
   // Emits `kind` with the state fields, then `extra` (ok, readers).
   void Trace(trace::EventKind kind, const Site& site, std::int64_t extra = 0) const;
 

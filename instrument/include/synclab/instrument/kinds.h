@@ -9,6 +9,8 @@
 #include <variant>
 
 #include "synclab/instrument/kinds/atomic.h"
+#include "synclab/instrument/kinds/atomic_pointer.h"
+#include "synclab/instrument/kinds/atomic_value.h"
 #include "synclab/instrument/kinds/cond.h"
 #include "synclab/instrument/kinds/goroutine.h"
 #include "synclab/instrument/kinds/mutex.h"
