@@ -3,6 +3,7 @@
 
 #include <cxxabi.h>
 
+#include <cctype>
 #include <cstdlib>
 
 namespace synclab::atomic {
@@ -25,7 +26,18 @@ std::string ReadableTypeName(const char* mangled) {
   };
   replace_all("std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >", "std::string");
   replace_all("std::__cxx11::", "std::");
-  replace_all("(anonymous namespace)::", "");
+  // A type in an anonymous namespace is local to its file, as a Go type is
+  // to its package: drop its qualification ("a::(anonymous namespace)::T" is T).
+  constexpr std::string_view kAnonymous = "(anonymous namespace)::";
+  for (std::size_t at = name.find(kAnonymous); at != std::string::npos; at = name.find(kAnonymous, at)) {
+    std::size_t from = at;
+    while (from > 0 && (std::isalnum(static_cast<unsigned char>(name[from - 1])) || name[from - 1] == '_' ||
+                        name[from - 1] == ':')) {
+      from--;
+    }
+    name.erase(from, at + kAnonymous.size() - from);
+    at = from;
+  }
   return name;
 }
 

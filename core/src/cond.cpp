@@ -19,6 +19,7 @@ void Cond::Trace(EventKind kind, const Site& site, std::int64_t a, std::int64_t 
            parked_.load(std::memory_order_relaxed), a, b, c);
 }
 
+// Go: copyChecker.check.
 void Cond::Check() {
   const auto self = reinterpret_cast<std::uintptr_t>(&checker_);
   rt::Step step(id_);
@@ -29,6 +30,7 @@ void Cond::Check() {
   throw Panic("sync.Cond is copied");
 }
 
+// Go: Cond.Wait, over runtime_notifyListAdd and notifyListWait.
 void Cond::Wait(Site site) {
   Check();
   std::uint32_t t;
@@ -66,6 +68,7 @@ void Cond::Wait(Site site) {
   l_.Lock(site);
 }
 
+// Go: Cond.Signal, runtime notifyListNotifyOne.
 void Cond::Signal(Site site) {
   Check();
   {
@@ -114,6 +117,7 @@ void Cond::Signal(Site site) {
   if (found != nullptr) rt::Ready(found->g, id_, site);
 }
 
+// Go: Cond.Broadcast, runtime notifyListNotifyAll.
 void Cond::Broadcast(Site site) {
   Check();
   {

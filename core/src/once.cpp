@@ -12,6 +12,7 @@ void Once::Trace(EventKind kind, const Site& site) const {
   rt::Emit(kind, id_, site, done_.load(std::memory_order_relaxed));
 }
 
+// Go: Once.Do, its fast path (done.Load() == 1).
 bool Once::Done(const Site& site) {
   rt::Step step(id_);
   if (done_.load(std::memory_order_acquire) == 0) return false;
@@ -19,6 +20,7 @@ bool Once::Done(const Site& site) {
   return true;
 }
 
+// Go: Once.doSlow.
 void Once::DoSlow(void (*call)(void*), void* f, const Site& site) {
   m_.Lock(site);
   bool run;

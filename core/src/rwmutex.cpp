@@ -19,6 +19,7 @@ void RWMutex::Trace(EventKind kind, const Site& site, std::int64_t extra) const 
            reader_sem_.value.load(std::memory_order_relaxed), extra);
 }
 
+// Go: RWMutex.RLock, its readerCount.Add(1) (the fast path is inline in rwmutex.h).
 bool RWMutex::RLockAdd(const Site& site) {
   rt::Step step(id_);
   const bool writer = reader_count_.fetch_add(1, std::memory_order_acquire) + 1 < 0;
@@ -26,6 +27,7 @@ bool RWMutex::RLockAdd(const Site& site) {
   return writer;
 }
 
+// Go: RWMutex.RLock, runtime_SemacquireRWMutexR behind a pending writer.
 void RWMutex::RLockWait(const Site& site) {
   // A writer is pending: wait for it (its Unlock releases reader_sem once
   // for every reader that queued).
@@ -34,6 +36,7 @@ void RWMutex::RLockWait(const Site& site) {
   Trace(EventKind::kRWRLockWake, site);
 }
 
+// Go: RWMutex.TryRLock.
 bool RWMutex::TryRLock(Site site) {
   for (;;) {
     std::int32_t c;
@@ -53,6 +56,7 @@ bool RWMutex::TryRLock(Site site) {
   }
 }
 
+// Go: RWMutex.RUnlock, its readerCount.Add(-1).
 std::int32_t RWMutex::RUnlockAdd(const Site& site) {
   rt::Step step(id_);
   const std::int32_t r = reader_count_.fetch_sub(1, std::memory_order_release) - 1;
@@ -60,6 +64,7 @@ std::int32_t RWMutex::RUnlockAdd(const Site& site) {
   return r;
 }
 
+// Go: RWMutex.rUnlockSlow.
 void RWMutex::RUnlockSlow(std::int32_t r, const Site& site) {
   if (r + 1 == 0 || r + 1 == -kMaxReaders) rt::Fatal("sync: RUnlock of unlocked RWMutex");
   // A writer is pending.
@@ -67,12 +72,13 @@ void RWMutex::RUnlockSlow(std::int32_t r, const Site& site) {
   {
     rt::Step step(id_);
     last = reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0;
-    if (last) Trace(EventKind::kRWRUnlockLast, site);
+    Trace(last ? EventKind::kRWRUnlockLast : EventKind::kRWRUnlockDeparting, site);
   }
   // The last reader unblocks the writer.
   if (last) rt::Semrelease(writer_sem_, false, site);
 }
 
+// Go: RWMutex.Lock.
 void RWMutex::Lock(Site site) {
   // First, resolve competition with other writers.
   w_.Lock(site);
@@ -89,7 +95,9 @@ void RWMutex::Lock(Site site) {
     {
       rt::Step step(id_);
       wait = reader_wait_.fetch_add(r, std::memory_order_acq_rel) + r != 0;
-      if (wait) Trace(EventKind::kRWLockWaitReaders, site, r);
+      // No wait: the r readers all left between the announcement and this
+      // add (their RUnlocks took readerWait below 0).
+      Trace(wait ? EventKind::kRWLockWaitReaders : EventKind::kRWLockReadersLeft, site, r);
     }
     if (wait) rt::Semacquire(writer_sem_, false, WaitReason::kSyncRWMutexLock, site);
   }
@@ -97,6 +105,7 @@ void RWMutex::Lock(Site site) {
   Trace(EventKind::kRWLockAcquire, site);
 }
 
+// Go: RWMutex.TryLock.
 bool RWMutex::TryLock(Site site) {
   if (!w_.TryLock(site)) {
     rt::TraceSection section(id_);
@@ -114,6 +123,7 @@ bool RWMutex::TryLock(Site site) {
   return ok;
 }
 
+// Go: RWMutex.Unlock.
 void RWMutex::Unlock(Site site) {
   // Announce to readers there is no active writer.
   std::int32_t r;

@@ -21,6 +21,7 @@ void WaitGroup::Trace(EventKind kind, const Site& site, std::int64_t extra) cons
   }
 }
 
+// Go: WaitGroup.Add (Done is Add(-1)).
 void WaitGroup::Add(int delta, Site site) {
   std::uint64_t state;
   {
@@ -54,6 +55,7 @@ void WaitGroup::Add(int delta, Site site) {
   for (; w != 0; w--) rt::Semrelease(sema_, false, site);
 }
 
+// Go: WaitGroup.Wait.
 void WaitGroup::Wait(Site site) {
   for (;;) {
     std::uint64_t state;

@@ -189,7 +189,13 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     for (const auto& c : b->chunks) raw.insert(raw.end(), c->events, c->events + c->used);
   }
   const bool merged = buffers_.size() > 1;  // one buffer is in seq order already
-  buffers_.clear();                         // its chunks go back to the pool
+  // The events' strings live in the buffers' blocks: keep those until the
+  // strings are interned below; the chunks go back to the pool now.
+  std::vector<std::unique_ptr<char[]>> string_blocks;
+  for (const auto& b : buffers_) {
+    for (auto& block : b->blocks) string_blocks.push_back(std::move(block));
+  }
+  buffers_.clear();
   if (merged) {
     std::sort(raw.begin(), raw.end(),
               [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });

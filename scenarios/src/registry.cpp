@@ -18,12 +18,34 @@ extern const Scenario kMutexAbbaDeadlock;
 extern const Scenario kMutexForgottenUnlock;
 extern const Scenario kCounterLostUpdate;
 extern const Scenario kWaitGroupNegativeCounter;
+extern const Scenario kRWMutexReadersTogether;
+extern const Scenario kRWMutexWriterBlocksNewReaders;
+extern const Scenario kRWMutexRecursiveRLockDeadlock;
+extern const Scenario kRWMutexUnlockUnlocked;
+extern const Scenario kWaitGroupFanOut;
+extern const Scenario kWaitGroupAddInsideGoroutine;
+extern const Scenario kWaitGroupReuseTooEarly;
+extern const Scenario kCondSignalVsBroadcast;
+extern const Scenario kCondWaitWithoutLoop;
+extern const Scenario kCondQueue;
+extern const Scenario kOnceLazyInit;
+extern const Scenario kOnceBrokenCasOnce;
+extern const Scenario kOnceNestedDeadlock;
+extern const Scenario kOncePanicStillDone;
+extern const Scenario kAtomicLostUpdate;
+extern const Scenario kAtomicAdd;
+extern const Scenario kAtomicValueConfig;
 
 namespace {
 const Scenario* const kAll[] = {
     &kMutexCounter,       &kMutexStarvation,   &kMutexTryLock,      &kMutexUnlockUnlocked,
     &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kMutexForgottenUnlock, &kCounterLostUpdate,
     &kWaitGroupNegativeCounter,
+    // sync's other primitives and sync/atomic, each kind's correct use first.
+    &kRWMutexReadersTogether, &kRWMutexWriterBlocksNewReaders, &kRWMutexRecursiveRLockDeadlock,
+    &kRWMutexUnlockUnlocked, &kWaitGroupFanOut, &kWaitGroupAddInsideGoroutine, &kWaitGroupReuseTooEarly,
+    &kCondSignalVsBroadcast, &kCondQueue, &kCondWaitWithoutLoop, &kOnceLazyInit, &kOnceBrokenCasOnce,
+    &kOnceNestedDeadlock, &kOncePanicStillDone, &kAtomicAdd, &kAtomicLostUpdate, &kAtomicValueConfig,
 };
 }  // namespace
 

@@ -46,8 +46,9 @@ const T& OneOf(Rng& rng, const std::vector<T>& v) {
 // and end every way a run ends.
 std::vector<Trace> Bases() {
   std::vector<Trace> bases;
-  for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock",
-                           "mutex/forgotten-unlock", "waitgroup/negative-counter", "counter/lost-update"}) {
+  for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock", "mutex/forgotten-unlock",
+                           "waitgroup/negative-counter", "counter/lost-update", "rwmutex/writer-blocks-new-readers",
+                           "cond/queue", "once/lazy-init", "atomic/value-config", "atomic/lost-update"}) {
     scenarios::RunOptions o;
     o.seed = 3;
     bases.push_back(scenarios::Run(*scenarios::Find(name), o));

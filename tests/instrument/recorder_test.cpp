@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "synclab/atomic.h"
+#include "synclab/atomic_value.h"
 #include "synclab/go.h"
 #include "synclab/instrument/recorder.h"
 #include "synclab/mutex.h"
@@ -67,6 +68,17 @@ TEST_SUITE("instrument.recorder sim") {
       if (s.file == "tests/instrument/recorder_test.cpp") found = true;
     }
     CHECK(found);
+  }
+
+  TEST_CASE("string fields survive Finish and are interned once each") {
+    Trace t = RecordSim([] {
+      atomic::Value v{"v"};
+      v.Store(std::string("first"));
+      v.Load();
+      v.Store(std::string("second"));
+    });
+    CHECK(t.strings == std::vector<std::string>{"firstStoreInProgress", "nil", "first", "std::string", "second"});
+    CHECK(instrument::Validate(t) == "");
   }
 
   TEST_CASE("pointers are renumbered densely in order of first appearance and nil stays 0") {

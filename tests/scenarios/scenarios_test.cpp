@@ -2,6 +2,7 @@
 // trace is consistent, runs are deterministic, and goldens pin the traces.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -57,6 +58,23 @@ TEST_SUITE("scenarios sim") {
         {"mutex/forgotten-unlock", rt::Status::kLeak},
         {"counter/lost-update", rt::Status::kAssert},
         {"waitgroup/negative-counter", rt::Status::kPanic},
+        {"rwmutex/readers-together", rt::Status::kOk},
+        {"rwmutex/writer-blocks-new-readers", rt::Status::kOk},
+        {"rwmutex/recursive-rlock-deadlock", rt::Status::kDeadlock},
+        {"rwmutex/unlock-unlocked", rt::Status::kFatal},
+        {"waitgroup/fan-out", rt::Status::kOk},
+        {"waitgroup/add-inside-goroutine", rt::Status::kAssert},
+        {"waitgroup/reuse-too-early", rt::Status::kPanic},
+        {"cond/signal-vs-broadcast", rt::Status::kOk},
+        {"cond/queue", rt::Status::kOk},
+        {"cond/wait-without-loop", rt::Status::kAssert},
+        {"once/lazy-init", rt::Status::kOk},
+        {"once/broken-cas-once", rt::Status::kAssert},
+        {"once/nested-deadlock", rt::Status::kDeadlock},
+        {"once/panic-still-done", rt::Status::kAssert},
+        {"atomic/add", rt::Status::kOk},
+        {"atomic/lost-update", rt::Status::kAssert},
+        {"atomic/value-config", rt::Status::kPanic},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -121,6 +139,79 @@ TEST_SUITE("scenarios sim") {
     }
   }
 
+  // A failure scenario's fixed twin shows the same program done right: it
+  // must end well whatever the interleaving, and so must the scenarios
+  // whose lesson is a correct use.
+  TEST_CASE("the fixed twins and the correct-use scenarios end ok for every seed and procs") {
+    for (const char* name : {"mutex/counter", "atomic/add", "once/lazy-init", "waitgroup/fan-out", "cond/queue",
+                             "cond/signal-vs-broadcast", "rwmutex/readers-together",
+                             "rwmutex/writer-blocks-new-readers"}) {
+      for (int procs : {1, 2, 4}) {
+        for (std::uint64_t seed = 1; seed <= 25; seed++) {
+          CAPTURE(name);
+          CAPTURE(procs);
+          CAPTURE(seed);
+          scenarios::RunOptions o;
+          o.seed = seed;
+          o.procs = procs;
+          const Trace t = scenarios::Run(*scenarios::Find(name), o);
+          CHECK(t.outcome.status == rt::Status::kOk);
+          CHECK(instrument::CheckConsistency(t) == "");
+        }
+      }
+    }
+  }
+
+  TEST_CASE("the failure scenarios fail for many seeds and not only the default one") {
+    const std::map<std::string, rt::Status> failing = {
+        {"rwmutex/recursive-rlock-deadlock", rt::Status::kDeadlock},
+        {"rwmutex/unlock-unlocked", rt::Status::kFatal},
+        {"waitgroup/add-inside-goroutine", rt::Status::kAssert},
+        {"waitgroup/reuse-too-early", rt::Status::kPanic},
+        {"cond/wait-without-loop", rt::Status::kAssert},
+        {"once/nested-deadlock", rt::Status::kDeadlock},
+        {"once/panic-still-done", rt::Status::kAssert},
+        {"atomic/value-config", rt::Status::kPanic},
+    };
+    for (const auto& [name, status] : failing) {
+      for (std::uint64_t seed = 1; seed <= 10; seed++) {
+        CAPTURE(name);
+        CAPTURE(seed);
+        CHECK(RunSim(name, seed).outcome.status == status);
+      }
+    }
+  }
+
+  TEST_CASE("atomic/lost-update and once/broken-cas-once fail for most seeds") {
+    // Their failure is a lost race: most interleavings lose it, not all.
+    for (const char* name : {"atomic/lost-update", "once/broken-cas-once"}) {
+      int failed = 0;
+      for (std::uint64_t seed = 1; seed <= 20; seed++) failed += RunSim(name, seed).outcome.status == rt::Status::kAssert;
+      CAPTURE(name);
+      CHECK(failed >= 15);
+    }
+  }
+
+  TEST_CASE("rwmutex/readers-together has three readers inside and a writer that waits for them") {
+    const Trace t = RunSim("rwmutex/readers-together");
+    int most = 0;
+    for (const auto& e : t.events) {
+      if (e.kind == trace::EventKind::kRWRLockFast) most = std::max(most, int(e.f[0]));  // reader_count
+    }
+    CHECK(most == 3);
+    REQUIRE(Count(t, trace::EventKind::kRWLockWaitReaders) == 1);
+    CHECK(Count(t, trace::EventKind::kRWRUnlockDeparting) == 2);
+    CHECK(Count(t, trace::EventKind::kRWRUnlockLast) == 1);
+  }
+
+  TEST_CASE("atomic/value-config's reloader records the first panic and the second ends the run") {
+    const Trace t = RunSim("atomic/value-config");
+    CHECK(t.outcome.message == "panic: sync/atomic: store of nil value into Value");
+    bool recorded = false;
+    for (const std::string& s : t.strings) recorded |= s == "sync/atomic: store of inconsistently typed value into Value";
+    CHECK(recorded);
+  }
+
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {
     for (const scenarios::Scenario* s : scenarios::All()) {
       CAPTURE(s->name);
@@ -163,8 +254,10 @@ TEST_SUITE("scenarios sim") {
 
 TEST_SUITE("scenarios native") {
   TEST_CASE("natively the small scenarios end as in sim") {
-    for (std::string_view name : {"mutex/trylock", "mutex/unlock-unlocked", "mutex/not-reentrant",
-                                  "mutex/abba-deadlock", "mutex/starvation"}) {
+    for (std::string_view name :
+         {"mutex/trylock", "mutex/unlock-unlocked", "mutex/not-reentrant", "mutex/abba-deadlock", "mutex/starvation",
+          "rwmutex/unlock-unlocked", "once/nested-deadlock", "once/panic-still-done", "atomic/value-config",
+          "rwmutex/readers-together", "waitgroup/fan-out", "cond/queue", "atomic/add"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;
@@ -176,9 +269,11 @@ TEST_SUITE("scenarios native") {
         CHECK((t.outcome.status == rt::Status::kDeadlock || t.outcome.status == rt::Status::kOk));
         continue;
       }
-      rt::Status want = name == "mutex/unlock-unlocked" ? rt::Status::kFatal
-                        : name == "mutex/not-reentrant" ? rt::Status::kDeadlock
-                                                        : rt::Status::kOk;
+      const std::map<std::string_view, rt::Status> failing = {
+          {"mutex/unlock-unlocked", rt::Status::kFatal},   {"mutex/not-reentrant", rt::Status::kDeadlock},
+          {"rwmutex/unlock-unlocked", rt::Status::kFatal}, {"once/nested-deadlock", rt::Status::kDeadlock},
+          {"once/panic-still-done", rt::Status::kAssert},  {"atomic/value-config", rt::Status::kPanic}};
+      const rt::Status want = failing.count(name) != 0 ? failing.at(name) : rt::Status::kOk;
       CHECK(t.outcome.status == want);
       CHECK(t.meta.runtime == "native");
     }

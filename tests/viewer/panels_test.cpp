@@ -59,8 +59,10 @@ void DrawAll(Gui& gui, const Model& m, const Cursor& c, Views& v) {
   {
     const Drawn drawn;
     if (!t.objects.empty()) CHECK(drawn.Visible(instrument::ObjectLabel(t, t.objects[0].id)));
-    const bool mutex = std::any_of(t.objects.begin(), t.objects.end(),
-                                   [](const auto& o) { return o.kind == trace::ObjectKind::kMutex; });
+    // A Mutex that is a part of another primitive (an RWMutex's w) is in a closed tree node.
+    const bool mutex = std::any_of(t.objects.begin(), t.objects.end(), [](const auto& o) {
+      return o.kind == trace::ObjectKind::kMutex && o.parent == 0;
+    });
     if (mutex) CHECK(drawn.Has("waiters = "));
   }
   gui.Frame([&] {
