@@ -35,6 +35,7 @@ extern const Scenario kOncePanicStillDone;
 extern const Scenario kAtomicLostUpdate;
 extern const Scenario kAtomicAdd;
 extern const Scenario kAtomicValueConfig;
+extern const Scenario kAtomicPointerPublish;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -46,6 +47,7 @@ const Scenario* const kAll[] = {
     &kRWMutexUnlockUnlocked, &kWaitGroupFanOut, &kWaitGroupAddInsideGoroutine, &kWaitGroupReuseTooEarly,
     &kCondSignalVsBroadcast, &kCondQueue, &kCondWaitWithoutLoop, &kOnceLazyInit, &kOnceBrokenCasOnce,
     &kOnceNestedDeadlock, &kOncePanicStillDone, &kAtomicAdd, &kAtomicLostUpdate, &kAtomicValueConfig,
+    &kAtomicPointerPublish,
 };
 }  // namespace
 

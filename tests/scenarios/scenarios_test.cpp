@@ -75,6 +75,7 @@ TEST_SUITE("scenarios sim") {
         {"atomic/add", rt::Status::kOk},
         {"atomic/lost-update", rt::Status::kAssert},
         {"atomic/value-config", rt::Status::kPanic},
+        {"atomic/pointer-publish", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -145,7 +146,7 @@ TEST_SUITE("scenarios sim") {
   TEST_CASE("the fixed twins and the correct-use scenarios end ok for every seed and procs") {
     for (const char* name : {"mutex/counter", "atomic/add", "once/lazy-init", "waitgroup/fan-out", "cond/queue",
                              "cond/signal-vs-broadcast", "rwmutex/readers-together",
-                             "rwmutex/writer-blocks-new-readers"}) {
+                             "rwmutex/writer-blocks-new-readers", "atomic/pointer-publish"}) {
       for (int procs : {1, 2, 4}) {
         for (std::uint64_t seed = 1; seed <= 25; seed++) {
           CAPTURE(name);

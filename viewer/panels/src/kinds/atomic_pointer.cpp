@@ -1,8 +1,14 @@
 // atomic_pointer.cpp: what the viewer shows of sync/atomic's Pointer[T].
+#include "kinds/atomic.h"
 #include "kinds/kinds.h"
 
 namespace synclab::viewer {
 namespace {
+
+// Pointers read as their identities: p1, p2, ... and nil.
+Intent DrawAtomicPointerInspector(const Model& m, const Cursor& c, Id obj) {
+  return DrawAtomicWord(m, c, obj, trace::FieldType::kPtr);
+}
 
 constexpr EventText kEvents[] = {
     {"atomic.pointer.load",
@@ -32,6 +38,6 @@ constexpr FieldText kFields[] = {
 
 }  // namespace
 
-const KindView kAtomicPointerView{kEvents, kFields};
+const KindView kAtomicPointerView{kEvents, kFields, &DrawAtomicPointerInspector};
 
 }  // namespace synclab::viewer
