@@ -58,6 +58,11 @@ inline constexpr std::string_view kWaitReasonNames[] = {
     "",      "semacquire",         "sync.Mutex.Lock",   "sync.WaitGroup.Wait",
     "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock",   "sync.Cond.Wait"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
+// The same, in the words of the call that waits, for the viewer's lanes:
+// "RLock rw", "Cond.Wait c".
+inline constexpr std::string_view kWaitReasonWords[] = {
+    "", "semacquire", "Lock", "Wait", "sleep", "RLock", "Lock", "Cond.Wait"};
+static_assert(std::size(kWaitReasonWords) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.
 enum class FieldType : std::uint8_t {
@@ -175,6 +180,7 @@ constexpr std::optional<WaitReason> WaitReasonByName(std::string_view name) {
 
 constexpr std::string_view Name(ObjectKind k) { return kObjectKindNames[std::size_t(k)]; }
 constexpr std::string_view Name(WaitReason r) { return kWaitReasonNames[std::size_t(r)]; }
+constexpr std::string_view Words(WaitReason r) { return kWaitReasonWords[std::size_t(r)]; }
 constexpr std::string_view Name(EventKind k) { return Info(k).name; }
 
 // Index of a field of event kind k by name, or -1.

@@ -87,6 +87,23 @@ struct HoldBlock {
   bool shared = false;  // (a merged block: the first of its holds)
 };
 
+// An object's lane: its kind's summary (instrument::SummaryOf) from the
+// event `seq` on, until the next change.
+struct ObjectChange {
+  std::uint32_t seq = 0;
+  instrument::kinds::Summary summary;
+};
+
+// One rectangle of an object's lane at some zoom. A merged block stands for
+// several changes too narrow to draw apart: it shows the highest mode and
+// count among them (the ones to notice).
+struct ObjectBlock {
+  double from = 0, to = 0;
+  instrument::kinds::Summary summary;
+  std::uint32_t seq = 0;  // the change it starts with
+  bool merged = false;
+};
+
 // Where the cursor stops while playing or continuing. An object breakpoint
 // covers the object's parts too (a Mutex's sema).
 struct Breakpoints {
@@ -139,6 +156,19 @@ class Model {
   // The hold of obj by g that covers step, if any.
   std::optional<Hold> HoldAt(Id g, Id obj, std::uint64_t step) const;
 
+  // Object lanes. Changes(obj) is empty for kinds without a lane.
+  const std::vector<ObjectChange>& Changes(Id obj) const { return changes_[obj - 1]; }
+  bool HasLane(Id obj) const { return lane_kind_[obj - 1]; }
+  void ObjectBlocks(Id obj, Axis axis, double from, double to, double min_width,
+                    std::vector<ObjectBlock>& out) const;
+  // The next (dir > 0) or previous (dir < 0) step after `step` at which
+  // obj's mode changes (a Mutex enters or leaves starvation ...).
+  std::optional<std::uint64_t> NextModeChange(Id obj, std::uint64_t step, int dir) const;
+  // The lanes to show at first: the primitives (not their parts) whose kind
+  // has a lane, at most kDefaultObjectLanes.
+  std::vector<Id> DefaultObjectLanes() const;
+  static constexpr std::size_t kDefaultObjectLanes = 3;
+
   // The events goroutine g performed, or that concern object obj.
   const std::vector<std::uint32_t>& EventsOf(Scope scope, Id id) const;
   // The objects that are parts of obj (a Mutex's sema).
@@ -181,6 +211,8 @@ class Model {
   std::vector<std::vector<std::uint32_t>> object_events_;
   std::vector<std::vector<std::uint32_t>> kind_events_;
   std::vector<std::vector<Id>> parts_;
+  std::vector<std::vector<ObjectChange>> changes_;
+  std::vector<bool> lane_kind_;  // per object: its kind has a lane
   std::vector<std::uint8_t> changed_;
   std::vector<SourceFile> sources_;
   std::vector<int> site_source_;
