@@ -109,6 +109,15 @@ Model Build(Trace trace) {
   // One fold over the events builds everything else.
   Snapshot s(t);
   m.keyframes_.reserve(n / kKeyframeInterval + 1);
+  // A keyframe every kKeyframeInterval events, or every weight / 4 events
+  // where the fold holds more than that (a Map's entries, a Pool's items):
+  // keyframes then hold at most about four units of state per event.
+  std::uint32_t next_keyframe = 0;
+  auto keyframe = [&](std::uint32_t seq) {
+    m.keyframes_.push_back(s);
+    m.keyframe_at_.push_back(seq);
+    next_keyframe = seq + std::uint32_t(std::max<std::size_t>(kKeyframeInterval, s.state.Weight() / 4));
+  };
   m.changed_.resize(n);
   // Holds still open, per object: who holds it since when.
   struct Open {
@@ -152,7 +161,7 @@ Model Build(Trace trace) {
   };
   for (std::uint32_t seq = 0; seq < n; ++seq) {
     const TraceEvent& e = t.events[seq];
-    if (seq % kKeyframeInterval == 0) m.keyframes_.push_back(s);
+    if (seq == next_keyframe) keyframe(seq);
 
     const trace::EventInfo& info = trace::Info(e.kind);
     if (e.obj != 0 && info.object != trace::ObjectKind::kGoroutine) {
@@ -182,8 +191,7 @@ Model Build(Trace trace) {
       }
     }
   }
-  // At() starts from keyframes_[applied / interval], applied <= n.
-  if (n % kKeyframeInterval == 0) m.keyframes_.push_back(s);
+  if (n == next_keyframe) keyframe(n);  // At() may start from any applied <= n
   // Objects still held at the end.
   for (Id obj = 1; obj <= t.objects.size(); ++obj) {
     for (const Open& h : open_holds[obj - 1]) add_hold(obj, h, n);
@@ -237,9 +245,11 @@ const Snapshot& Model::At(std::uint64_t step) const {
   const std::uint64_t applied = std::min<std::uint64_t>(step + 1, size());  // events to fold
   // Continue from the cached snapshot when it is on the way, else from the
   // nearest keyframe before.
-  const std::uint64_t key = applied / kKeyframeInterval * kKeyframeInterval;
+  const std::size_t k = std::size_t(std::upper_bound(keyframe_at_.begin(), keyframe_at_.end(), applied) -
+                                    keyframe_at_.begin()) - 1;
+  const std::uint64_t key = keyframe_at_[k];
   if (!c.snapshot || c.snapshot->state.applied() > applied || c.snapshot->state.applied() < key) {
-    c.snapshot = keyframes_[key / kKeyframeInterval];
+    c.snapshot = keyframes_[k];
   }
   for (std::uint64_t seq = c.snapshot->state.applied(); seq < applied; ++seq) {
     c.snapshot->Apply(trace_->events[seq]);  // consistent: Build folded it already

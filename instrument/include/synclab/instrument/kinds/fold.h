@@ -13,6 +13,10 @@
 // and, for kinds that can be held (a lock):
 //   void Holders(HolderList& out) const
 //       who holds it now, and how (the viewer draws hold spans from it);
+// and, for kinds whose state grows (a Map's entries, a Pool's items):
+//   std::size_t Weight() const
+//       how many small units it holds (the viewer spaces its keyframes by
+//       it, so copies of large states stay few);
 // and, for kinds the viewer draws an object lane for:
 //   Summary Summarize(const ObjectState& object) const
 //       the object's state in three numbers (see Summary).

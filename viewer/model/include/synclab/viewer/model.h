@@ -2,8 +2,10 @@
 //
 // Build() folds the whole trace (rejecting it if its events contradict each
 // other) and keeps what the panels need, so drawing never replays:
-//   - keyframes: a copy of the fold every kKeyframeInterval events, so the
-//     state at any step is one keyframe plus at most that many events;
+//   - keyframes: a copy of the fold every kKeyframeInterval events (further
+//     apart where the fold is large, so that keyframes cost at most a few
+//     times the events' own memory), so the state at any step is one
+//     keyframe plus a bounded number of events;
 //   - per goroutine, the spans of its status (running, blocked on what, ...)
 //     and of the Mutexes it held, with running totals so a zoomed-out lane
 //     draws one block per pixel, not one per event (level of detail);
@@ -206,7 +208,8 @@ class Model {
 
   std::unique_ptr<const Trace> trace_;  // on the heap: snapshots point to it
   const scenarios::Scenario* scenario_ = nullptr;
-  std::vector<Snapshot> keyframes_;  // keyframes_[k]: events [0, k * interval) folded
+  std::vector<Snapshot> keyframes_;          // keyframes_[k]: events [0, keyframe_at_[k]) folded
+  std::vector<std::uint32_t> keyframe_at_;   // ascending, keyframe_at_[0] == 0
   std::vector<Lane> lanes_;
   std::vector<std::vector<std::uint32_t>> object_events_;
   std::vector<std::vector<std::uint32_t>> kind_events_;
