@@ -75,10 +75,7 @@ struct Recorder::Buffer {
   std::size_t block_used = StringBlock::kBytes;
 
   void Append(trace::Event e) {
-    const trace::EventInfo& info = trace::Info(e.kind);
-    for (std::size_t k = 0; k < trace::kMaxStrFields && k < trace::StrFieldCount(info); k++) {
-      e.str[k] = Copy(e.str[k]);
-    }
+    for (std::size_t k = 0, n = trace::Info(e.kind).str_count; k < n; k++) e.str[k] = Copy(e.str[k]);
     if (last == nullptr || last->used == Chunk::kEvents) {
       chunks.push_back(ChunkPool::Get().Take());
       last = chunks.back().get();

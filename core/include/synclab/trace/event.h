@@ -95,13 +95,8 @@ struct EventInfo {
   ObjectKind object;
   std::size_t field_count;
   std::array<FieldInfo, kMaxFields> fields;
+  std::size_t str_count = 0;  // how many of the fields are str fields
 };
-
-constexpr std::size_t StrFieldCount(const EventInfo& info) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < info.field_count; i++) n += info.fields[i].type == FieldType::kStr;
-  return n;
-}
 
 namespace detail {
 
@@ -136,7 +131,8 @@ constexpr EventInfo MakeEventInfo(std::string_view name, ObjectKind object,
     info.fields[info.field_count++] = f;
     i = end;
   }
-  if (StrFieldCount(info) > kMaxStrFields) throw "events.def: more than kMaxStrFields str fields";
+  for (std::size_t k = 0; k < info.field_count; k++) info.str_count += info.fields[k].type == FieldType::kStr;
+  if (info.str_count > kMaxStrFields) throw "events.def: more than kMaxStrFields str fields";
   return info;
 }
 
