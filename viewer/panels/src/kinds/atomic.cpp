@@ -121,8 +121,13 @@ constexpr FieldText kFields[] = {
     {"mask", "The bits And keeps or Or sets."},
 };
 
+constexpr ModeText kModes[] = {
+    {"value", IM_COL32(120, 120, 120, 90),
+     "The value over time."},
+};
+
 }  // namespace
 
-const KindView kAtomicView{kEvents, kFields, &DrawAtomicInspector};
+const KindView kAtomicView{kEvents, kFields, &DrawAtomicInspector, kModes, "value", nullptr};
 
 }  // namespace synclab::viewer

@@ -231,8 +231,15 @@ constexpr FieldText kFields[] = {
      "Broadcast: how many sleeping waiters it woke."},
 };
 
+constexpr ModeText kModes[] = {
+    {"idle", IM_COL32(120, 120, 120, 90),
+     "Nobody is parked in Wait."},
+    {"waiters", IM_COL32(215, 45, 45, 220),
+     "Goroutines are parked in Wait, in ticket order."},
+};
+
 }  // namespace
 
-const KindView kCondView{kEvents, kFields, &DrawCondInspector};
+const KindView kCondView{kEvents, kFields, &DrawCondInspector, kModes, "parked", nullptr};
 
 }  // namespace synclab::viewer

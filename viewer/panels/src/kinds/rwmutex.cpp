@@ -302,8 +302,19 @@ constexpr FieldText kFields[] = {
      "Whether TryLock or TryRLock got the lock."},
 };
 
+constexpr ModeText kModes[] = {
+    {"free", IM_COL32(120, 120, 120, 90),
+     "Nobody holds it."},
+    {"read", IM_COL32(110, 150, 240, 200),
+     "Readers hold it together."},
+    {"writer pending", IM_COL32(235, 200, 40, 255),
+     "A writer has announced itself (readerCount < 0): new readers wait, and it waits for the readers inside."},
+    {"write", IM_COL32(70, 110, 230, 255),
+     "A writer holds it alone."},
+};
+
 }  // namespace
 
-const KindView kRWMutexView{kEvents, kFields, &DrawRWMutexInspector};
+const KindView kRWMutexView{kEvents, kFields, &DrawRWMutexInspector, kModes, "readers", "writer"};
 
 }  // namespace synclab::viewer

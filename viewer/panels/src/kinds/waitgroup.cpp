@@ -206,8 +206,17 @@ constexpr FieldText kFields[] = {
      "The count of the WaitGroup's semaphore: wake-ups released and not yet taken."},
 };
 
+constexpr ModeText kModes[] = {
+    {"zero", IM_COL32(120, 120, 120, 90),
+     "The counter is 0: Wait returns at once."},
+    {"pending", IM_COL32(110, 150, 240, 200),
+     "Tasks added and not yet Done."},
+    {"waited on", IM_COL32(215, 45, 45, 220),
+     "Goroutines are blocked in Wait until the counter reaches 0."},
+};
+
 }  // namespace
 
-const KindView kWaitGroupView{kEvents, kFields, &DrawWaitGroupInspector};
+const KindView kWaitGroupView{kEvents, kFields, &DrawWaitGroupInspector, kModes, "counter", nullptr};
 
 }  // namespace synclab::viewer

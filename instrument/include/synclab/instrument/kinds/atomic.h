@@ -35,6 +35,8 @@ struct AtomicState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const { return "value=" + v.Field("value"); }
+  // mode 0; count: the value.
+  Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const AtomicState&, const AtomicState&) = default;
 };
 
