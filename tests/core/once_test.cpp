@@ -71,6 +71,19 @@ TEST_SUITE("core.once sim") {
     CHECK(parks.size() == 1);  // it waited on once.m
   }
 
+  TEST_CASE("after f has run Do takes the fast path and never touches m") {
+    Collect sink;
+    sim::Run([] {
+      Once once{"once"};
+      once.Do([] {});
+      once.Do([] {});
+      once.Do([] {});
+    }, OneP(sink));
+    CHECK(sink.Named("once.slow").size() == 1);
+    CHECK(sink.Named("once.fast").size() == 2);
+    CHECK(sink.Named("mutex.lock.fast").size() == 1);  // the first Do's, on once.m
+  }
+
   TEST_CASE("a panic in f propagates and the Once still counts as done") {
     int calls = 0;
     bool caught = false;

@@ -153,12 +153,58 @@ TEST_SUITE("core.rwmutex sim") {
     CHECK(wait[0].field("reader_wait") == 2);
     auto slow = sink.Named("rw.runlock.slow");
     REQUIRE(slow.size() == 2);  // both readers leave while the writer is pending
+    auto departing = sink.Named("rw.runlock.departing");
+    REQUIRE(departing.size() == 1);  // the first to leave takes readerWait from 2 to 1
+    CHECK(departing[0].field("reader_wait") == 1);
+    CHECK(departing[0].e.g == 2);
     auto last = sink.Named("rw.runlock.last_departing");
     REQUIRE(last.size() == 1);
     CHECK(last[0].e.g == 3);  // the one that stayed 2 ms
+    CHECK(last[0].field("reader_wait") == 0);
     auto acquire = sink.Named("rw.lock.acquire", 4);
     REQUIRE(acquire.size() == 1);
     CHECK(acquire[0].e.t_ns >= 2'000'000);
+  }
+
+  // Lock announces itself, then adds the readers it counted to readerWait.
+  // Readers that leave in between take readerWait below 0 first; if all of
+  // them did, the add brings it back to 0 and the writer must not sleep:
+  // nobody is left to wake it.
+  TEST_CASE("a writer whose readers all left before it counted them does not sleep") {
+    int left = 0;
+    // The sweep moves the reader's RUnlock to the writer's Lock, where the
+    // seeds choose an order of their steps now and then.
+    for (std::int64_t delay = 3080; delay <= 3120 && left < 3; delay++) {
+      for (std::uint64_t seed = 1; seed <= 40 && left < 3; seed++) {
+        CAPTURE(delay);
+        CAPTURE(seed);
+        Collect sink;
+        sim::Options o;
+        o.seed = seed;
+        o.procs = 2;
+        o.sink = &sink;
+        sim::Result r = sim::Run([delay] {
+          RWMutex rw;
+          WaitGroup wg;
+          wg.Add(2);
+          go([&] { rw.RLock(); work(400ns); rw.RUnlock(); wg.Done(); });  // the other P takes it after 3 us
+          work(Duration(delay));
+          go([&] { rw.Lock(); rw.Unlock(); wg.Done(); });
+          wg.Wait();
+        }, o);
+        REQUIRE(r.outcome.status == rt::Status::kOk);
+        auto readers_left = sink.Named("rw.lock.readers_left");
+        if (readers_left.empty()) continue;
+        left++;
+        CHECK(readers_left[0].field("reader_wait") == 0);
+        CHECK(sink.Named("rw.lock.wait_readers").empty());
+        // The reader that left saw the writer pending and took readerWait to -1.
+        auto departing = sink.Named("rw.runlock.departing");
+        REQUIRE(departing.size() == 1);
+        CHECK(departing[0].field("reader_wait") == -1);
+      }
+    }
+    CHECK(left > 0);
   }
 
   TEST_CASE("readers that queued behind a writer all enter when it unlocks") {
@@ -301,6 +347,34 @@ TEST_SUITE("core.rwmutex native") {
     for (auto& t : threads) t.join();
     CHECK(value == 10000);
     CHECK(bad == 0);
+  }
+
+  // The inline fast path of plain threads: RLock's add finds the count
+  // negative while a writer holds the lock and the reader sleeps.
+  TEST_CASE("on a plain thread RLock waits for the writer and RUnlock wakes a pending writer" * doctest::timeout(30)) {
+    RWMutex rw;
+    std::atomic<bool> read{false}, wrote{false};
+    rw.Lock();
+    std::thread reader([&] {
+      rw.RLock();
+      read = true;
+      std::this_thread::sleep_for(20ms);  // hold it: the writer below must wait
+      rw.RUnlock();
+    });
+    std::this_thread::sleep_for(20ms);
+    CHECK_FALSE(read.load());  // behind the writer
+    rw.Unlock();
+    while (!read.load()) std::this_thread::yield();
+    std::thread writer([&] {
+      rw.Lock();  // pending until the reader's RUnlock (rUnlockSlow) wakes it
+      wrote = true;
+      rw.Unlock();
+    });
+    reader.join();
+    writer.join();
+    CHECK(wrote.load());
+    CHECK(rw.reader_count() == 0);
+    CHECK(rw.reader_wait() == 0);
   }
 
   TEST_CASE("misuse on a plain thread is Go's fatal error") {

@@ -198,6 +198,24 @@ TEST_SUITE("core.wait_group sim") {
     CHECK(RaceAddWithRelease(/*racer_recovers=*/true).by_releaser > 0);
   }
 
+  // Go's `if v > 0 || w == 0 { return }`: with nobody waiting the Add that
+  // takes the counter to 0 leaves the word alone (a Store(0) there could
+  // wipe out a concurrent Add).
+  TEST_CASE("a Done that takes the counter to 0 with nobody waiting releases nothing") {
+    Collect sink;
+    sim::Options o;
+    o.sink = &sink;
+    sim::Run([] {
+      WaitGroup wg;
+      wg.Add(2);
+      wg.Done();
+      wg.Done();
+      wg.Wait();
+    }, o);
+    CHECK(sink.Named("wg.release_waiters").empty());
+    CHECK(sink.Named("wg.wait.fast").size() == 1);
+  }
+
   TEST_CASE("waiting on a WaitGroup nobody will finish deadlocks") {
     sim::Result r = sim::Run([] {
       WaitGroup wg;

@@ -36,8 +36,15 @@ constexpr FieldText kFields[] = {
      "Whether CompareAndSwap stored desired."},
 };
 
+constexpr ModeText kModes[] = {
+    {"nil", IM_COL32(120, 120, 120, 90),
+     "The pointer is nil."},
+    {"set", IM_COL32(110, 150, 240, 200),
+     "The pointer points at an object; the number is its identity (p1, p2, ...)."},
+};
+
 }  // namespace
 
-const KindView kAtomicPointerView{kEvents, kFields, &DrawAtomicPointerInspector};
+const KindView kAtomicPointerView{kEvents, kFields, &DrawAtomicPointerInspector, kModes, "p", nullptr};
 
 }  // namespace synclab::viewer

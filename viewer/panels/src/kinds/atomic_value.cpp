@@ -149,8 +149,18 @@ constexpr FieldText kFields[] = {
      "Whether CompareAndSwap stored the new value."},
 };
 
+constexpr ModeText kModes[] = {
+    {"empty", IM_COL32(120, 120, 120, 90),
+     "Nothing stored yet: Load returns nil."},
+    {"first store", IM_COL32(235, 200, 40, 255),
+     "The first store is in progress (typ is firstStoreInProgress): Load still returns nil and "
+     "other stores wait."},
+    {"typed", IM_COL32(110, 150, 240, 200),
+     "The Value holds a value; its type is fixed for good."},
+};
+
 }  // namespace
 
-const KindView kAtomicValueView{kEvents, kFields, &DrawAtomicValueInspector};
+const KindView kAtomicValueView{kEvents, kFields, &DrawAtomicValueInspector, kModes, nullptr, "storing"};
 
 }  // namespace synclab::viewer

@@ -26,7 +26,8 @@ struct AtomicWordEvents {
 // Folds a load, store, swap or CAS of `events` into w: "" or why it
 // contradicts the value before (a Load that sees another value, a Swap whose
 // old is not it, a CAS that succeeds against another value or fails against
-// its own). Other events only move the value: `*handled` is false for them.
+// its own). Other events are left to the caller: `*handled` is false and w
+// unchanged.
 std::string ApplyAtomicWord(AtomicWord& w, FoldContext& ctx, const AtomicWordEvents& events, bool* handled);
 
 struct AtomicState {

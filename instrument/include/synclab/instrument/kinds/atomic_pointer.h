@@ -12,6 +12,8 @@ struct AtomicPointerState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;  // "value=p2" or "value=nil"
+  // mode 0 nil, 1 set; count: the pointer's identity.
+  Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const AtomicPointerState&, const AtomicPointerState&) = default;
 };
 

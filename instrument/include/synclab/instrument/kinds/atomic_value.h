@@ -20,6 +20,8 @@ struct AtomicValueState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;  // "typ=Config data={v1}"
+  // mode: Typ (0 nil, 1 first store in progress, 2 typed); who: the first storer.
+  Summary Summarize(const ObjectState&) const { return {std::uint8_t(typ), 0, first_storer}; }
   friend bool operator==(const AtomicValueState&, const AtomicValueState&) = default;
 };
 
