@@ -78,6 +78,32 @@ for n in (8, 64):
 print(f"{'':38} {'synclab':>12} {'std::mutex':>12} {'Go 1.19':>12} {'vs std':>8} {'vs Go':>8}")
 for label, s, m, gv, unit in rows:
     print(f"{label:38} {fmt(s, unit):>12} {fmt(m, unit):>12} {fmt(gv, unit):>12} {ratio(s, m):>8} {ratio(s, gv):>8}")
+# RWMutex beside std::shared_mutex, WaitGroup beside std::latch (both in
+# synclab_sync_bench), and Go's for each.
+R, SH, W, L = "synclab::RWMutex", "std::shared_mutex", "synclab::WaitGroup", "std::latch"
+sync_rows = [
+    ("uncontended RLock+RUnlock (ns)", o(f"synclab/uncontended/{R}(R)"), o(f"synclab/uncontended/{SH}(R)"),
+     g("Uncontended/RWMutexR")),
+    ("uncontended Lock+Unlock (ns)", o(f"synclab/uncontended/{R}(W)"), o(f"synclab/uncontended/{SH}(W)"),
+     g("Uncontended/RWMutexW")),
+    ("read-mostly map, 2 threads (wall ns/op)", o(f"synclab/map/LoadMostlyHits/{R}"),
+     o(f"synclab/map/LoadMostlyHits/{SH}"), g("Map/LoadMostlyHits/RWMutexMap")),
+]
+for n in (2, 8, 64):
+    sync_rows.append((f"writers, tiny section G={n} (wall ns/op)", o(f"synclab/contended/{R}(W)/tiny/G={n}"),
+                      o(f"synclab/contended/{SH}(W)/tiny/G={n}"), g(f"Contended/RWMutexW/tiny/G={n}")))
+wg_rows = []
+for n in (2, 8):
+    wg_rows.append((f"Add({n}), {n} x Done, Wait (ns)", o(f"synclab/wg/{W}/Cycle/N={n}"),
+                    o(f"synclab/wg/{L}/Cycle/N={n}"), g(f"WG/Cycle/N={n}")))
+    wg_rows.append((f"fork-join, {n} pooled workers (ns)", o(f"synclab/wg/{W}/ForkJoinPool/N={n}"),
+                    o(f"synclab/wg/{L}/ForkJoinPool/N={n}"), g(f"WG/ForkJoinPool/N={n}")))
+for title, peer, table in (("RWMutex", "shared_mutex", sync_rows), ("WaitGroup", "std::latch", wg_rows)):
+    print()
+    print(f"{title:42} {'synclab':>10} {peer:>12} {'Go 1.19':>10} {'vs std':>8} {'vs Go':>8}")
+    for label, s_, m_, gv in table:
+        print(f"{label:42} {fmt(s_):>10} {fmt(m_):>12} {fmt(gv):>10} {ratio(s_, m_):>8} {ratio(s_, gv):>8}")
+
 print()
 print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/event (target <= 50)")
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")
@@ -85,7 +111,7 @@ p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
 # Every other benchmark program (the viewer's): medians as they come.
 for path in sorted(glob.glob(os.path.join(out, "r1", "synclab_*.json"))):
-    if path.endswith("synclab_core.json"):
+    if path.endswith("synclab_core.json") or path.endswith("synclab_sync_bench.json"):
         continue
     print(f"\n{os.path.basename(path)[:-5]}:")
     for b in json.load(open(path)).get("benchmarks", []):

@@ -91,10 +91,11 @@ extern const Scenario kCondQueue{
     "Producers outrun the consumers: the queue fills and a producer sleeps in "
     "notFull.Wait (cond.wait.park). Each Get signals notFull; its ticket is the "
     "oldest, so the producer that waited first goes on (cond.signal.wake). A Signal "
-    "with nobody waiting costs one load (cond.signal.none). Watch a woken goroutine "
-    "lose the race for mu: when it finally holds mu it checks the queue again in "
-    "its loop and, finding it full (or empty) again, waits again: compare "
-    "cond/wait-without-loop. Ends ok for every seed.",
+    "with nobody waiting costs one load (cond.signal.none). A woken goroutine can "
+    "lose the race for mu (run with --seed 21 and follow G5): when it finally holds "
+    "mu the queue is empty again, and its loop makes it wait again instead of "
+    "taking an item that is not there: compare cond/wait-without-loop. Ends ok for "
+    "every seed.",
     std::source_location::current().file_name(),
     2,
     &Main,

@@ -134,14 +134,17 @@ TEST_SUITE("core.atomic sim") {
 TEST_SUITE("core.atomic native") {
   TEST_CASE("Add on threads loses nothing" * doctest::timeout(30)) {
     atomic::Uint64 v;
+    std::atomic<int> ready{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; i++) {
       threads.emplace_back([&] {
-        for (int j = 0; j < 10000; j++) v.Add(1);
+        ready++;
+        while (ready.load() < 4) std::this_thread::yield();  // all four add at once
+        for (int j = 0; j < 200000; j++) v.Add(1);
       });
     }
     for (auto& t : threads) t.join();
-    CHECK(v.Load() == 40000);
+    CHECK(v.Load() == 800000);
   }
 
   TEST_CASE("CompareAndSwap on a Pointer lets one of many threads publish" * doctest::timeout(30)) {

@@ -156,12 +156,12 @@ TEST_SUITE("core.atomic_value native") {
     }
     for (int r = 0; r < 2; r++) {
       threads.emplace_back([&] {
-        while (!stop.load()) {
+        do {  // at least once: a reader may start after the writers are done
           const atomic::Any a = v.Load();
           const Pair* p = a.get<Pair>();
           torn += p == nullptr || p->a != -p->b;
           loads++;
-        }
+        } while (!stop.load());
       });
     }
     threads[0].join();
