@@ -124,6 +124,7 @@ TEST_SUITE("instrument.json") {
     Trace t;
     t.meta = {"all", "sim", 0, "rr", 1};
     t.goroutines = {{1, 0, "main", 0}, {2, 1, "g2", 0}};
+    t.strings = {"", "text"};
     // One object per kind, so every event finds its kind: id = kind.
     for (std::size_t k = 1; k < std::size_t(ObjectKind::kCount); k++)
       t.objects.push_back({Id(k), ObjectKind(k), std::string(trace::kObjectKindNames[k]), 0, 0});
@@ -136,6 +137,8 @@ TEST_SUITE("instrument.json") {
           case trace::FieldType::kG: e.f[i] = 2; break;
           case trace::FieldType::kObj: e.f[i] = 1; break;
           case trace::FieldType::kReason: e.f[i] = std::int64_t((k + i) % std::size_t(WaitReason::kCount)); break;
+          case trace::FieldType::kStr: e.f[i] = std::int64_t(1 + (k + i) % 2); break;
+          case trace::FieldType::kPtr: e.f[i] = k % 3 == 0 ? 0 : std::numeric_limits<std::int64_t>::max(); break;
           default: e.f[i] = (k % 3 == 0) ? std::numeric_limits<std::int64_t>::min() + std::int64_t(i)
                                          : std::numeric_limits<std::int64_t>::max() - std::int64_t(i);
         }
@@ -275,6 +278,27 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadError(SampleWith(",\"strategy\":\"random\"", "")) ==
           "meta.strategy: missing (a sim trace names its strategy: random or rr)");
     CHECK(ReadJson(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"rr\"")).meta.strategy == "rr");
+  }
+
+  TEST_CASE("gc_every_ns is written only when set and held to the command line's bounds") {
+    Trace t = Sample();
+    CHECK(ToJson(t).find("gc_every_ns") == std::string::npos);
+    t.meta.gc_every_ns = 2'000'000;
+    const std::string text = ToJson(t);
+    CHECK(text.find("\"procs\":2,\"gc_every_ns\":2000000}") != std::string::npos);
+    CHECK(ReadJson(text) == t);
+    CHECK(ReadJson(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":1000000000000")).meta.gc_every_ns ==
+          kMaxGcEveryNs);
+    CHECK(ReadError(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":1000000000001")) ==
+          "meta.gc_every_ns: 1000000000001 is out of range 0-1000000000000");
+    CHECK(ReadError(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":-1")) ==
+          "meta.gc_every_ns: -1 is out of range 0-1000000000000");
+    CHECK(FirstDifference(t, Sample()) == "meta.gc_every_ns");
+    Trace native = Sample();
+    native.meta = {"mutex/starvation", "native", 0, "", 8};
+    native.schedule.clear();
+    CHECK(ReadError(Replace(ToJson(native), "\"procs\":8", "\"procs\":8,\"gc_every_ns\":5")) ==
+          "meta.gc_every_ns: in a native trace (only sim runs collect on a schedule)");
   }
 
   TEST_CASE("a native trace has neither a strategy nor a schedule") {

@@ -57,6 +57,8 @@ TEST_SUITE("scenarios sim") {
         {"mutex/forgotten-unlock", rt::Status::kLeak},
         {"counter/lost-update", rt::Status::kAssert},
         {"waitgroup/negative-counter", rt::Status::kPanic},
+        {"pool/per-p-reuse", rt::Status::kOk},       {"pool/steal", rt::Status::kOk},
+        {"pool/victim-rotation", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
