@@ -189,7 +189,10 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     for (const auto& c : b->chunks) raw.insert(raw.end(), c->events, c->events + c->used);
   }
   const bool merged = buffers_.size() > 1;  // one buffer is in seq order already
-  buffers_.clear();                         // its chunks go back to the pool
+  // The buffers hold the bytes the events' strings point to: they go (and
+  // their chunks back to the pool) once the strings are interned, at return.
+  const std::vector<std::unique_ptr<Buffer>> buffers = std::move(buffers_);
+  buffers_.clear();
   if (merged) {
     std::sort(raw.begin(), raw.end(),
               [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
