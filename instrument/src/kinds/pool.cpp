@@ -124,12 +124,12 @@ std::string PoolState::Apply(FoldContext& ctx) {
           return ctx.Fail("the chain of " + P(p) + " grows from " + std::to_string(d.size) + " to " +
                           std::to_string(ctx.Field("size")) + " slots (twice as many, at most 2^30)");
         }
-        if (d.items.size() < d.size && !Contains(d.releasing, SlotOf(d, d.head))) {
+        if (d.items.size() < d.size && !d.head_taken) {
           return ctx.Fail("the chain of " + P(p) + " grows while its head dequeue has room (" +
                           std::to_string(d.items.size()) + " of " + std::to_string(d.size) + " slots used)");
         }
       }
-      l->chain.push_back(Deque{deque, size, 0, 0, {}, {}});
+      l->chain.push_back(Deque{deque, size, 0, 0, {}, {}, false});
       break;
     }
 
@@ -153,6 +153,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
       }
       d.items.push_back(item);
       d.head = head;
+      d.head_taken = Contains(d.releasing, SlotOf(d, d.head));
       break;
     }
 
@@ -193,6 +194,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
       }
       d.items.pop_back();
       d.head = head;
+      d.head_taken = false;  // the slot popHead just emptied
       break;
     }
 
@@ -224,6 +226,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
                         " after head " + std::to_string(d.head) + " tail " + std::to_string(d.tail));
       }
       d.releasing.push_back(SlotOf(d, d.tail));
+      d.head_taken = d.head_taken || SlotOf(d, d.tail) == SlotOf(d, d.head);
       d.items.erase(d.items.begin());
       d.tail = tail;
       break;

@@ -108,95 +108,142 @@ std::vector<std::size_t> Columns(const std::vector<PoolState::Local>& array, con
   return out;
 }
 
+// Puts the next item of `label` on the line of the last one if it fits in
+// the cell, else on a line of its own: chips wrap.
+void SameLineIfFits(const std::string& label) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(label.c_str()).x + 2 * style.FramePadding.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+
 void DrawDeque(const Trace& t, const PoolState::Deque& d, const Focus& f) {
   ImGui::TextUnformatted(("deque " + std::to_string(d.serial) + " - " + std::to_string(d.size) + " slots").c_str());
   Explain(kDequeueHelp);
   ImGui::TextDisabled("tail %u  head %u", d.tail, d.head);
   Explain(kDequeueHelp);
   for (std::size_t k = 0; k < d.items.size() && k < kMaxChips; k++) {
-    if (k > 0) ImGui::SameLine();
+    if (k > 0) SameLineIfFits(ItemText(t, d.items[k]));
     ImGui::PushID(int(k));
     ItemChip(t, d.items[k], f);
     ImGui::PopID();
   }
   if (d.items.size() > kMaxChips) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("+%zu more", d.items.size() - kMaxChips);
+    const std::string more = "+" + std::to_string(d.items.size() - kMaxChips) + " more";
+    SameLineIfFits(more);
+    ImGui::TextDisabled("%s", more.c_str());
   }
   if (d.items.empty()) ImGui::TextDisabled("(empty)");
   for (std::uint32_t slot : d.releasing) {
-    ImGui::TextDisabled("slot %u being handed back", slot);
+    ImGui::TextDisabled("slot %u still in use", slot);
     Explain(kReleasingHelp);
   }
 }
 
-// One table: a row per part of a poolLocal, a column per P.
+// A P's heading: "P1", marked when the step at the cursor used it.
+void DrawPHead(std::size_t p, const Focus& f, bool victim) {
+  const bool acting = !victim && std::int64_t(p) == f.p;
+  const bool from = std::int64_t(p) == f.from && f.victim == victim;
+  std::string head = "P" + std::to_string(p);
+  if (acting) head += "  pinned";
+  if (from) head += "  taken from";
+  if (acting || from) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, IM_COL32(235, 200, 40, 70));
+  ImGui::TextUnformatted(head.c_str());
+  if (acting || from) Explain(acting ? kActingHelp : kFromHelp);
+}
+
+void DrawPrivate(const Trace& t, const PoolState::Local& l, const Focus& f) {
+  if (l.priv) {
+    ItemChip(t, *l.priv, f);
+  } else {
+    ImGui::TextDisabled("-");
+  }
+}
+
+void DrawShared(const Trace& t, const PoolState::Local& l, const Focus& f) {
+  if (l.chain.empty()) ImGui::TextDisabled("-");
+  for (std::size_t k = 0; k < l.chain.size(); k++) {
+    ImGui::PushID(int(k));
+    DrawDeque(t, l.chain[k], f);
+    ImGui::PopID();
+  }
+  for (const PoolState::Deque& d : l.unlinked) {
+    ImGui::TextDisabled("deque %u dropped, a slot still in use", d.serial);
+    Explain(kReleasingHelp);
+  }
+}
+
+// One table of poolLocals: a column per P where the window is wide enough
+// for a dequeue in each, else a row per P.
 void DrawLocals(const Trace& t, const char* id, const char* title, const char* help,
                 const std::vector<PoolState::Local>& array, const Focus& f, bool victim) {
-  const std::vector<std::size_t> cols = Columns(array, f, victim);
-  if (cols.empty()) return;
-  if (!ImGui::BeginTable(id, int(cols.size()) + 1, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg)) return;
-  ImGui::TableSetupColumn(title, ImGuiTableColumnFlags_WidthFixed);
-  for (std::size_t i = 0; i < cols.size(); i++) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
-
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted(title);
-  Explain(help);
-  for (std::size_t col : cols) {
+  const std::vector<std::size_t> ps = Columns(array, f, victim);
+  if (ps.empty()) return;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // The row names' width and a dequeue's, known from the first frame on.
+  const float names = std::max(ImGui::CalcTextSize("private").x, ImGui::CalcTextSize(title).x);
+  const float deque = ImGui::CalcTextSize("deque 00 - 8888 slots").x + 2 * style.CellPadding.x;
+  const bool columns = names + float(ps.size()) * deque <= ImGui::GetContentRegionAvail().x;
+  const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_RowBg;
+  if (columns) {
+    if (!ImGui::BeginTable(id, int(ps.size()) + 1, flags)) return;
+    ImGui::TableSetupColumn(title, ImGuiTableColumnFlags_WidthFixed, names);
+    for (std::size_t i = 0; i < ps.size(); i++) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    const bool acting = !victim && std::int64_t(col) == f.p;
-    const bool from = std::int64_t(col) == f.from && f.victim == victim;
-    std::string head = "P" + std::to_string(col);
-    if (acting) head += "  pinned";
-    if (from) head += "  taken from";
-    if (acting || from) {
-      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, IM_COL32(235, 200, 40, 70));
-      ImGui::TextUnformatted(head.c_str());
-      Explain(acting ? kActingHelp : kFromHelp);
-    } else {
-      ImGui::TextUnformatted(head.c_str());
+    ImGui::TextUnformatted(title);
+    Explain(help);
+    for (std::size_t p : ps) {
+      ImGui::TableNextColumn();
+      DrawPHead(p, f, victim);
     }
-  }
-
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted("private");
-  Explain(kPrivateHelp);
-  for (std::size_t col : cols) {
+    ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::PushID(int(col));
-    if (const auto& priv = array[col].priv) {
-      ItemChip(t, *priv, f);
-    } else {
-      ImGui::TextDisabled("-");
-    }
-    ImGui::PopID();
-  }
-
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted("shared");
-  Explain(kSharedHelp);
-  for (std::size_t col : cols) {
-    ImGui::TableNextColumn();
-    ImGui::PushID(int(col) + 1000);
-    const PoolState::Local& l = array[col];
-    if (l.chain.empty()) ImGui::TextDisabled("-");
-    for (std::size_t k = 0; k < l.chain.size(); k++) {
-      ImGui::PushID(int(k));
-      DrawDeque(t, l.chain[k], f);
+    ImGui::TextUnformatted("private");
+    Explain(kPrivateHelp);
+    for (std::size_t p : ps) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(int(p));
+      DrawPrivate(t, array[p], f);
       ImGui::PopID();
     }
-    for (const PoolState::Deque& d : l.unlinked) {
-      ImGui::TextDisabled("deque %u dropped, slot being handed back", d.serial);
-      Explain(kReleasingHelp);
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("shared");
+    Explain(kSharedHelp);
+    for (std::size_t p : ps) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(int(p) + 100000);
+      DrawShared(t, array[p], f);
+      ImGui::PopID();
     }
-    ImGui::PopID();
+  } else {
+    if (!ImGui::BeginTable(id, 3, flags)) return;
+    const float p_width = std::max(ImGui::CalcTextSize("P00  taken from").x, ImGui::CalcTextSize(title).x);
+    ImGui::TableSetupColumn(title, ImGuiTableColumnFlags_WidthFixed, p_width);
+    ImGui::TableSetupColumn("private", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("private").x);
+    ImGui::TableSetupColumn("shared", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableNextRow();
+    for (auto [name, text] : {std::pair{title, help}, std::pair{"private", kPrivateHelp}, std::pair{"shared", kSharedHelp}}) {
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name);
+      Explain(text);
+    }
+    for (std::size_t p : ps) {
+      ImGui::PushID(int(p));
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      DrawPHead(p, f, victim);
+      ImGui::TableNextColumn();
+      DrawPrivate(t, array[p], f);
+      ImGui::TableNextColumn();
+      DrawShared(t, array[p], f);
+      ImGui::PopID();
+    }
   }
   ImGui::EndTable();
-  if (cols.size() < array.size()) {
-    ImGui::TextDisabled("%zu more Ps hold nothing", array.size() - cols.size());
+  if (ps.size() < array.size()) {
+    ImGui::TextDisabled("%zu more Ps hold nothing", array.size() - ps.size());
   }
 }
 
@@ -208,35 +255,34 @@ Intent DrawPoolInspector(const Model& m, const Cursor& c, Id pool) {
   const PoolState& fold = *st.As<PoolState>();
   const Focus f = FocusAt(m, c, pool);
 
-  ImGui::AlignTextToFramePadding();
   ImGui::Text("localSize %zu", fold.local.size());
   Explain(FieldHelp(trace::ObjectKind::kPool, "local_size"));
   ImGui::SameLine();
   ImGui::Text("  victimSize %zu", fold.victim_size);
   Explain(FieldHelp(trace::ObjectKind::kPool, "victim_size"));
   if (f.kind) {
+    // Who changed it at this step; a GC's rotation is that one step.
     const TraceEvent& e = t.events[c.step];
-    ImGui::SameLine();
     ImGui::PushID("actor");
     const std::string who = instrument::GoroutineLabel(t, e.g);
     if (e.g != 0 && Chip(who.c_str(), HoldColor(), IM_COL32(255, 255, 255, 255))) out += SelectGoroutine{e.g};
     ImGui::PopID();
     Explain("The goroutine that made the change at this step. Click to select it.");
+    if (f.kind == EventKind::kPoolGcRotate) {
+      ImGui::SameLine();
+      Chip("GC at this step", kGcColor, IM_COL32(255, 255, 255, 255));
+      Explain("poolCleanup, with the world stopped: the old victim is dropped, local becomes the "
+              "victim, and local is nil until the next use allocates a new one.");
+      std::size_t moved = 0;
+      for (const PoolState::Local& l : fold.victim) moved += l.items();
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextDisabled("%zu item%s moved to the victim, %zu dropped with the old victim", moved,
+                          moved == 1 ? "" : "s", fold.dropped);
+      ImGui::PopTextWrapPos();
+    }
   }
 
-  if (f.kind == EventKind::kPoolGcRotate) {
-    Chip("GC at this step", kGcColor, IM_COL32(255, 255, 255, 255));
-    Explain("poolCleanup, with the world stopped: the old victim is dropped, local becomes the "
-            "victim, and local is nil until the next use allocates a new one.");
-    ImGui::SameLine();
-    ImGui::PushTextWrapPos(0);
-    std::size_t moved = 0;
-    for (const PoolState::Local& l : fold.victim) moved += l.items();
-    ImGui::TextDisabled("local (%zu items) became the victim; the old victim's %zu items were dropped", moved,
-                        fold.dropped);
-    ImGui::PopTextWrapPos();
-  }
-
+  ImGui::PushTextWrapPos(0);
   if (fold.local.empty()) {
     ImGui::TextDisabled("local: nil (allocated by the next Get or Put)");
     Explain(kLocalHelp);
@@ -253,6 +299,7 @@ Intent DrawPoolInspector(const Model& m, const Cursor& c, Id pool) {
     }
     DrawLocals(t, "victim", "victim", kVictimHelp, fold.victim, f, true);
   }
+  ImGui::PopTextWrapPos();
   return out;
 }
 

@@ -34,6 +34,11 @@ struct PoolState {
     // Slots a popTail has taken and not yet handed back (type word still
     // set): a push cannot use them.
     std::vector<std::uint32_t> releasing;
+    // Since head last moved, a popTail has taken the slot at head (and may
+    // have handed it back since): the owner's pushHead, which reads the
+    // indices and that slot's type word a step before it grows the chain,
+    // may have found the dequeue full.
+    bool head_taken = false;
     friend bool operator==(const Deque&, const Deque&) = default;
   };
   // A poolLocal.
