@@ -9,9 +9,13 @@
 // Counters: events, the peak RSS of this process (budget: 1 GB), and the
 // slowest seek and frame seen.
 //
-// The trace is a sim run of 8 workers contending for two Mutexes, recorded
-// once into a temporary file by a child process, so that the peak RSS
-// measures opening and viewing it, not making it.
+// Two traces, each recorded once into a temporary file by a child process
+// (so that the peak RSS measures opening and viewing it, not making it):
+//   mutex  8 workers contending for two Mutexes;
+//   mixed  the other kinds: workers reading and writing under an RWMutex,
+//          a bounded queue on a Mutex and two Conds, a Once, atomics, a
+//          WaitGroup per round.
+// The frame draws each trace's default object lanes too.
 #include <benchmark/benchmark.h>
 #include <imgui.h>
 #include <sys/resource.h>
@@ -27,10 +31,14 @@
 #include <random>
 #include <string>
 
+#include "synclab/atomic.h"
+#include "synclab/cond.h"
 #include "synclab/go.h"
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/recorder.h"
 #include "synclab/mutex.h"
+#include "synclab/once.h"
+#include "synclab/rwmutex.h"
 #include "synclab/sim.h"
 #include "synclab/viewer/model.h"
 #include "synclab/viewer/panels.h"
@@ -43,9 +51,7 @@ using namespace std::chrono_literals;
 
 constexpr std::uint64_t kEvents = 1'000'000;
 
-std::string g_path;  // the trace file, shared by the benchmarks
-
-instrument::Trace Generate() {
+instrument::Trace GenerateMutex() {
   instrument::Recorder rec;
   sim::Options o;
   o.seed = 7;
@@ -79,18 +85,94 @@ instrument::Trace Generate() {
   return rec.Finish({"bench/viewer", "sim", o.seed, "random", o.procs}, r.outcome, r.schedule);
 }
 
+instrument::Trace GenerateMixed() {
+  instrument::Recorder rec;
+  sim::Options o;
+  o.seed = 7;
+  o.procs = 4;
+  o.sink = &rec;
+  o.max_steps = 1'000'000'000;
+  auto main = [&] {
+    RWMutex rw{"rw"};
+    Mutex qmu{"qmu"};
+    Cond not_empty{qmu, "not_empty"}, not_full{qmu, "not_full"};
+    Once once{"once"};
+    atomic::Int64 reads{0, "reads"};
+    int queued = 0, config = 0;
+    constexpr int kCapacity = 4;
+    while (rec.event_count() < kEvents) {
+      WaitGroup wg{"round"};
+      constexpr int kWorkers = 8;
+      wg.Add(kWorkers);
+      for (int w = 0; w < kWorkers; ++w) {
+        go([&, w] {
+          once.Do([&] { config = 1; });
+          std::uint32_t x = std::uint32_t(w) * 7919u + 1;
+          for (int i = 0; i < 200; ++i) {
+            x = x * 1103515245u + 12345u;
+            switch (x >> 16 & 3) {
+              case 0:  // write
+                rw.Lock();
+                work(std::chrono::microseconds(x >> 20 & 15));
+                rw.Unlock();
+                break;
+              case 1:  // put an item in the queue, then take one out: a producer
+                       // waits while it is full; a consumer never finds it
+                       // empty (its own item is in it), so nobody waits forever
+                qmu.Lock();
+                while (queued == kCapacity) not_full.Wait();
+                queued++;
+                not_empty.Signal();
+                qmu.Unlock();
+                work(std::chrono::microseconds(x >> 24 & 7));
+                qmu.Lock();
+                while (queued == 0) not_empty.Wait();
+                queued--;
+                not_full.Signal();
+                qmu.Unlock();
+                break;
+              case 2:  // read the config
+                if (config != 1) std::abort();
+                break;
+              default:  // read
+                rw.RLock();
+                reads.Add(1);
+                rw.RUnlock();
+            }
+          }
+          wg.Done();
+        }, "worker");
+      }
+      wg.Wait();
+    }
+    benchmark::DoNotOptimize(config);
+  };
+  sim::Result r = sim::Run(main, o);
+  return rec.Finish({"bench/viewer-mixed", "sim", o.seed, "random", o.procs}, r.outcome, r.schedule);
+}
+
+struct TraceFile {
+  const char* name;
+  instrument::Trace (*generate)();
+  std::string path;
+};
+TraceFile g_traces[] = {{"mutex", &GenerateMutex, ""}, {"mixed", &GenerateMixed, ""}};
+
 double PeakRssMb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return double(u.ru_maxrss) / 1024;  // ru_maxrss is in KiB on Linux
 }
 
-const viewer::Model& SharedModel() {
-  static const viewer::Model m = viewer::Build(instrument::ReadJsonFile(g_path));
-  return m;
+// The model of trace i, built once.
+const viewer::Model& SharedModel(std::size_t i) {
+  static std::optional<viewer::Model> models[std::size(g_traces)];
+  if (!models[i]) models[i] = viewer::Build(instrument::ReadJsonFile(g_traces[i].path));
+  return *models[i];
 }
 
-void Open(benchmark::State& st) {
+void Open(benchmark::State& st, std::size_t i) {
+  const std::string& g_path = g_traces[i].path;
   std::size_t events = 0;
   for (auto _ : st) {
     viewer::Model m = viewer::Build(instrument::ReadJsonFile(g_path));
@@ -100,10 +182,10 @@ void Open(benchmark::State& st) {
   st.counters["events"] = double(events);
   st.counters["peak_rss_MB"] = PeakRssMb();
 }
-BENCHMARK(Open)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // The model's part of opening: Build on a trace already read.
-void BuildModel(benchmark::State& st) {
+void BuildModel(benchmark::State& st, std::size_t i) {
+  const std::string& g_path = g_traces[i].path;
   const instrument::Trace trace = instrument::ReadJsonFile(g_path);
   for (auto _ : st) {
     st.PauseTiming();
@@ -113,10 +195,9 @@ void BuildModel(benchmark::State& st) {
   }
   st.counters["peak_rss_MB"] = PeakRssMb();
 }
-BENCHMARK(BuildModel)->Unit(benchmark::kMillisecond)->Iterations(3);
 
-void Seek(benchmark::State& st) {
-  const viewer::Model& m = SharedModel();
+void Seek(benchmark::State& st, std::size_t i) {
+  const viewer::Model& m = SharedModel(i);
   std::mt19937_64 rng(1);
   double worst = 0;
   for (auto _ : st) {
@@ -129,10 +210,9 @@ void Seek(benchmark::State& st) {
   st.counters["worst_ms"] = worst;
   st.counters["peak_rss_MB"] = PeakRssMb();
 }
-BENCHMARK(Seek)->Unit(benchmark::kMicrosecond);
 
-void FrameZoomedOut(benchmark::State& st) {
-  const viewer::Model& m = SharedModel();
+void FrameZoomedOut(benchmark::State& st, std::size_t i) {
+  const viewer::Model& m = SharedModel(i);
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
@@ -146,6 +226,7 @@ void FrameZoomedOut(benchmark::State& st) {
   viewer::TimelineView view;  // from 0 to 0: fit, the whole trace
   viewer::Cursor c;
   c.step = m.size() / 2;
+  c.object_lanes = m.DefaultObjectLanes();
   auto frame = [&] {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -168,34 +249,46 @@ void FrameZoomedOut(benchmark::State& st) {
   st.counters["vertices"] = vertices;
   st.counters["peak_rss_MB"] = PeakRssMb();
 }
-BENCHMARK(FrameZoomedOut)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  g_path = (std::filesystem::temp_directory_path() /
-            ("synclab-viewer-bench-" + std::to_string(getpid()) + ".json")).string();
-  std::cerr << "viewer_bench: recording a trace of " << kEvents << " events into " << g_path << '\n';
-  std::fflush(nullptr);
-  const pid_t child = fork();
-  if (child == 0) {
-    try {
-      instrument::WriteJsonFile(Generate(), g_path);
-      _exit(0);
-    } catch (const std::exception& e) {
-      std::cerr << "viewer_bench: " << e.what() << '\n';
-      _exit(1);
+  for (TraceFile& f : g_traces) {
+    f.path = (std::filesystem::temp_directory_path() /
+              ("synclab-viewer-bench-" + std::string(f.name) + "-" + std::to_string(getpid()) + ".json"))
+                 .string();
+    std::cerr << "viewer_bench: recording a trace of " << kEvents << " events (" << f.name << ") into "
+              << f.path << '\n';
+    std::fflush(nullptr);
+    const pid_t child = fork();
+    if (child == 0) {
+      try {
+        instrument::WriteJsonFile(f.generate(), f.path);
+        _exit(0);
+      } catch (const std::exception& e) {
+        std::cerr << "viewer_bench: " << e.what() << '\n';
+        _exit(1);
+      }
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::cerr << "viewer_bench: could not record the " << f.name << " trace\n";
+      return 1;
     }
   }
-  int status = 0;
-  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::cerr << "viewer_bench: could not record the trace\n";
-    return 1;
+  for (std::size_t i = 0; i < std::size(g_traces); ++i) {
+    const std::string suffix = std::string("/") + g_traces[i].name;
+    benchmark::RegisterBenchmark(("Open" + suffix).c_str(), Open, i)->Unit(benchmark::kMillisecond)->Iterations(3);
+    benchmark::RegisterBenchmark(("BuildModel" + suffix).c_str(), BuildModel, i)
+        ->Unit(benchmark::kMillisecond)->Iterations(3);
+    benchmark::RegisterBenchmark(("Seek" + suffix).c_str(), Seek, i)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("FrameZoomedOut" + suffix).c_str(), FrameZoomedOut, i)
+        ->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  std::filesystem::remove(g_path);
+  for (const TraceFile& f : g_traces) std::filesystem::remove(f.path);
   return 0;
 }

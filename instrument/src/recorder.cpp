@@ -23,74 +23,86 @@ struct Chunk {
   trace::Event events[kEvents];
 };
 
-class ChunkPool {
+// A small process-wide free list of fixed-size blocks (never destroyed:
+// recorders may outlive statics).
+template <typename T, std::size_t kKeep>
+class FreeList {
  public:
-  static constexpr std::size_t kKeep = 128;  // ~75 MiB at most stays cached
-  std::unique_ptr<Chunk> Take() {
+  static FreeList& Get() {
+    static FreeList* list = new FreeList;
+    return *list;
+  }
+  std::unique_ptr<T> Take() {
     {
       std::lock_guard l(mu_);
       if (!free_.empty()) {
-        std::unique_ptr<Chunk> c = std::move(free_.back());
+        std::unique_ptr<T> c = std::move(free_.back());
         free_.pop_back();
-        c->used = 0;
         return c;
       }
     }
-    return std::unique_ptr<Chunk>(new Chunk);  // default-init: pages are touched on use
+    return std::unique_ptr<T>(new T);  // default-init: pages are touched on use
   }
-  void Give(std::unique_ptr<Chunk> c) {
+  void Give(std::unique_ptr<T> c) {
     std::lock_guard l(mu_);
     if (free_.size() < kKeep) free_.push_back(std::move(c));
   }
 
  private:
   std::mutex mu_;
-  std::vector<std::unique_ptr<Chunk>> free_;
+  std::vector<std::unique_ptr<T>> free_;
 };
 
-ChunkPool& Pool() {
-  static ChunkPool* pool = new ChunkPool;  // never destroyed: recorders may outlive statics
-  return *pool;
-}
+using ChunkPool = FreeList<Chunk, 128>;  // ~75 MiB at most stays cached
+
+// The bytes of str fields, copied out of the event (its views die with the
+// call). Strings are cut to kMaxTraceString, so one always fits a block.
+struct StringBlock {
+  static constexpr std::size_t kBytes = 64 << 10;
+  char bytes[kBytes];
+};
+static_assert(kMaxTraceString <= StringBlock::kBytes);
+using BlockPool = FreeList<StringBlock, 16>;
 
 }  // namespace
 
-// One thread's events, in seq order, and the bytes of their strings.
+// One thread's events, in seq order, and the bytes of their strings. Both
+// come from the free lists: the hot path touches no allocator.
 struct Recorder::Buffer {
   std::vector<std::unique_ptr<Chunk>> chunks;
   Chunk* last = nullptr;
-  // Strings are copied into blocks that never move, so the events' views
-  // stay valid until Finish interns them. A block is rarely needed: most
-  // strings are short and repeat.
-  static constexpr std::size_t kBlockBytes = 64 << 10;
-  std::vector<std::unique_ptr<char[]>> blocks;
-  std::size_t block_used = kBlockBytes;
+  std::vector<std::unique_ptr<StringBlock>> blocks;
+  std::size_t block_used = StringBlock::kBytes;
 
   void Append(trace::Event e) {
-    const trace::EventInfo& info = trace::Info(e.kind);
-    for (std::size_t k = 0; k < trace::kMaxStrFields && k < trace::StrFieldCount(info); k++) {
-      e.str[k] = Copy(e.str[k]);
-    }
+    for (std::size_t k = 0, n = trace::Info(e.kind).str_count; k < n; k++) e.str[k] = Copy(e.str[k]);
     if (last == nullptr || last->used == Chunk::kEvents) {
-      chunks.push_back(Pool().Take());
+      chunks.push_back(ChunkPool::Get().Take());
       last = chunks.back().get();
+      last->used = 0;
     }
     last->events[last->used++] = e;
   }
   std::string_view Copy(std::string_view s) {
     s = s.substr(0, kMaxTraceString);
     if (s.empty()) return {};
-    if (block_used + s.size() > kBlockBytes) {
-      blocks.push_back(std::make_unique<char[]>(std::max(kBlockBytes, s.size())));
+    if (block_used + s.size() > StringBlock::kBytes) {
+      blocks.push_back(BlockPool::Get().Take());
       block_used = 0;
     }
-    char* at = blocks.back().get() + block_used;
+    char* at = blocks.back()->bytes + block_used;
     std::copy(s.begin(), s.end(), at);
     block_used += s.size();
     return {at, s.size()};
   }
+  void ReleaseChunks() {
+    for (auto& c : chunks) ChunkPool::Get().Give(std::move(c));
+    chunks.clear();
+    last = nullptr;
+  }
   ~Buffer() {
-    for (auto& c : chunks) Pool().Give(std::move(c));
+    ReleaseChunks();
+    for (auto& b : blocks) BlockPool::Get().Give(std::move(b));
   }
 };
 
@@ -189,10 +201,9 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     for (const auto& c : b->chunks) raw.insert(raw.end(), c->events, c->events + c->used);
   }
   const bool merged = buffers_.size() > 1;  // one buffer is in seq order already
-  // The buffers hold the bytes the events' strings point to: they go (and
-  // their chunks back to the pool) once the strings are interned, at return.
-  const std::vector<std::unique_ptr<Buffer>> buffers = std::move(buffers_);
-  buffers_.clear();
+  // The chunks go back to the pool now; the string blocks stay until the
+  // strings the events point into are interned (the end of Finish).
+  for (const auto& b : buffers_) b->ReleaseChunks();
   if (merged) {
     std::sort(raw.begin(), raw.end(),
               [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
@@ -286,6 +297,7 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     }
     t.outcome.seq = seq;
   }
+  buffers_.clear();  // the string blocks go back to the pool
   return t;
 }
 

@@ -141,6 +141,16 @@ std::string State::Apply(const TraceEvent& e) {
   }, o.kind);
 }
 
+std::size_t State::Weight() const {
+  std::size_t w = goroutines_.size() + objects_.size();
+  for (const ObjectState& o : objects_) {
+    std::visit([&](const auto& k) {
+      if constexpr (requires { k.Weight(); }) w += k.Weight();
+    }, o.kind);
+  }
+  return w;
+}
+
 std::string CheckConsistency(const Trace& trace) {
   if (std::string err = Validate(trace); !err.empty()) return err;
   State s(trace);

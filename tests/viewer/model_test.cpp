@@ -391,3 +391,98 @@ TEST_SUITE("viewer.model") {
     CHECK(!DumpState(m, Cursor{}).empty());
   }
 }
+
+TEST_SUITE("viewer.model") {
+  // mu's lane in mutex/starvation: the Mutex's own fold decides each step's
+  // mode; the lane's changes must say the same at every step.
+  TEST_CASE("an object lane shows the Mutex starving exactly where its word has the starving bit") {
+    const Model m = Build(Record("mutex/starvation"));
+    const instrument::Trace& t = m.trace();
+    const Id mu = ObjectNamed(t, "mu");
+    REQUIRE(m.HasLane(mu));
+    const std::vector<ObjectChange>& changes = m.Changes(mu);
+    REQUIRE(!changes.empty());
+    bool saw_starving = false;
+    std::size_t k = 0;
+    for (std::uint64_t step = changes[0].seq; step < m.size(); ++step) {
+      while (k + 1 < changes.size() && changes[k + 1].seq <= step) ++k;
+      const instrument::ObjectState& st = m.At(step).state.object(mu);
+      const Mutex::State d = Mutex::Decode(std::int32_t(*st.Field("state")));
+      CAPTURE(step);
+      CHECK(changes[k].summary.mode == (d.starving ? 2 : d.locked ? 1 : 0));
+      CHECK(changes[k].summary.count == d.waiters);
+      CHECK(changes[k].summary.who == st.As<instrument::kinds::MutexState>()->holder);
+      saw_starving |= d.starving;
+    }
+    CHECK(saw_starving);
+    for (std::size_t i = 1; i < changes.size(); ++i) CHECK(!(changes[i].summary == changes[i - 1].summary));
+  }
+
+  TEST_CASE("M walks through every change of the selected object's mode and Shift+M walks back") {
+    const Model m = Build(Record("mutex/starvation"));
+    const Id mu = ObjectNamed(m.trace(), "mu");
+    std::vector<std::uint64_t> mode_changes;  // the steps where mu's mode differs from before
+    std::uint8_t mode = 0;
+    for (const ObjectChange& ch : m.Changes(mu)) {
+      if (ch.summary.mode != mode) mode_changes.push_back(ch.seq);
+      mode = ch.summary.mode;
+    }
+    REQUIRE(mode_changes.size() > 3);
+    Cursor c;
+    c.object = mu;
+    std::vector<std::uint64_t> forward;
+    for (;;) {
+      Cursor next = Apply(c, StepModeChange{+1}, m);
+      if (next.step == c.step) break;
+      forward.push_back(next.step);
+      c = next;
+    }
+    CHECK(forward == mode_changes);
+    std::vector<std::uint64_t> back;
+    for (;;) {
+      Cursor prev = Apply(c, StepModeChange{-1}, m);
+      if (prev.step == c.step) break;
+      back.push_back(prev.step);
+      c = prev;
+    }
+    std::vector<std::uint64_t> want(mode_changes.rbegin() + 1, mode_changes.rend());
+    CHECK(back == want);
+  }
+
+  TEST_CASE("a zoomed-out object lane shows the highest mode of what it merges") {
+    const Model m = Build(Record("mutex/starvation"));
+    const Id mu = ObjectNamed(m.trace(), "mu");
+    std::vector<ObjectBlock> blocks;
+    m.ObjectBlocks(mu, Axis::kSteps, 0, double(m.size()), double(m.size()) / 4, blocks);
+    REQUIRE(!blocks.empty());
+    CHECK(blocks.size() <= 8);
+    const std::vector<ObjectChange>& changes = m.Changes(mu);
+    for (const ObjectBlock& b : blocks) {
+      std::uint8_t highest = 0;
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        const double begin = changes[i].seq, end = i + 1 < changes.size() ? changes[i + 1].seq : double(m.size());
+        if (begin < b.to && end > b.from) highest = std::max(highest, changes[i].summary.mode);
+      }
+      CAPTURE(b.from);
+      CHECK(b.summary.mode == highest);
+    }
+  }
+
+  TEST_CASE("the first lanes are the primitives with a lane and lanes can be toggled") {
+    const Model m = Build(Record("mutex/starvation"));
+    const Id mu = ObjectNamed(m.trace(), "mu"), wg = ObjectNamed(m.trace(), "wg");
+    const std::vector<Id> lanes = m.DefaultObjectLanes();
+    CHECK(std::find(lanes.begin(), lanes.end(), mu) != lanes.end());
+    CHECK(std::find(lanes.begin(), lanes.end(), wg) != lanes.end());
+    for (Id obj : lanes) CHECK(m.trace().object(obj)->parent == 0);  // no sema lanes
+    Cursor c;
+    c.object_lanes = lanes;
+    c = Apply(c, ToggleObjectLane{mu}, m);
+    CHECK(std::find(c.object_lanes.begin(), c.object_lanes.end(), mu) == c.object_lanes.end());
+    c = Apply(c, ToggleObjectLane{mu}, m);
+    CHECK(c.object_lanes.back() == mu);
+    const Id sema = m.Part(mu, trace::ObjectKind::kSema);
+    c = Apply(c, ToggleObjectLane{sema}, m);  // a sema has no lane
+    CHECK(std::find(c.object_lanes.begin(), c.object_lanes.end(), sema) == c.object_lanes.end());
+  }
+}

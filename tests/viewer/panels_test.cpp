@@ -207,13 +207,46 @@ TEST_SUITE("viewer.panels") {
       gui.Frame([&] { return DrawTimeline(m, c, v); });
       return Drawn();
     };
-    // G1 main waits on the WaitGroup for most of the run.
+    // G1 main waits on the WaitGroup for most of the run: in the words of
+    // the call, on the WaitGroup (not its sema).
     const Drawn wide = drawn_at(1600);
-    CHECK(wide.Visible("blocked on wg.sema (sync.WaitGroup.Wait)"));
-    const Drawn narrow = drawn_at(360);
+    CHECK(wide.Visible("blocked: Wait wg"));
+    const Drawn narrow = drawn_at(240);
     INFO(narrow.Text());
-    CHECK(!narrow.Has("sync.WaitGroup.Wait"));
-    CHECK(narrow.Visible("wg.sema"));
+    CHECK(!narrow.Has("blocked: Wait wg"));
+    CHECK(narrow.Visible("Wait wg"));
+  }
+
+  TEST_CASE("the timeline draws each chosen object's lane in its kind's words") {
+    const Model m = Build(Record("mutex/starvation"));
+    Cursor c;
+    c.step = 100;
+    auto drawn_with = [&](std::vector<Id> lanes) {
+      c.object_lanes = std::move(lanes);
+      Gui gui(ImVec2(1600, 500));
+      TimelineView v;
+      gui.Frame([&] { return DrawTimeline(m, c, v); });
+      return Drawn();
+    };
+    const Drawn with = drawn_with(m.DefaultObjectLanes());
+    INFO(with.Text());
+    CHECK(with.Visible("starving"));  // mu's lane, from step 78 on
+    CHECK(with.Has("locked"));
+    const Drawn without = drawn_with({});
+    CHECK(!without.Has("starving"));
+  }
+
+  TEST_CASE("a goroutine blocked in Lock is shown waiting in Lock on the Mutex") {
+    const Model m = Build(Record("mutex/starvation"));
+    Cursor c;
+    c.step = 100;
+    Gui gui(ImVec2(1600, 400));
+    TimelineView v;
+    gui.Frame([&] { return DrawTimeline(m, c, v); });
+    const Drawn drawn;
+    INFO(drawn.Text());
+    CHECK(drawn.Has("Lock mu"));
+    CHECK(!drawn.Has("mu.sema"));
   }
 
   TEST_CASE("a hold bar is as tall as its label and keeps a gap to the next lane") {

@@ -27,6 +27,7 @@ App::App(Model model, std::string source, Settings settings)
       source_(std::move(source)),
       settings_(settings) {
   timeline_.axis = settings_.timeline_axis;
+  cursor_.object_lanes = model_->DefaultObjectLanes();
 }
 
 Layout App::TiledLayoutFor(ImVec2 display) const {
@@ -35,7 +36,7 @@ Layout App::TiledLayoutFor(ImVec2 display) const {
   in.width = display.x;
   in.height = display.y;
   in.font_scale = settings_.font_scale;
-  in.lanes = m.trace().goroutines.size();
+  in.lanes = m.trace().goroutines.size() + cursor_.object_lanes.size();
   in.banner_rows = BannerRows(m.trace());
   if (m.scenario() != nullptr) in.note = m.scenario()->teaching_note;
   in.presentation = settings_.presentation;
@@ -66,6 +67,7 @@ void App::Replace(Model model, std::string source) {
   // The selection, breakpoints and view state belong to the old trace.
   Cursor fresh;
   fresh.speed = cursor_.speed;
+  fresh.object_lanes = model_->DefaultObjectLanes();
   cursor_ = fresh;
   timeline_ = TimelineView();
   timeline_.axis = settings_.timeline_axis;

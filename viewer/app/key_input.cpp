@@ -22,6 +22,7 @@ std::optional<KeyPress> FromGlfwKey(int key, int action, int mods) {
     case GLFW_KEY_F1: k = Key::kF1; break;
     case GLFW_KEY_F5: k = Key::kF5; break;
     case GLFW_KEY_O: k = Key::kO; break;
+    case GLFW_KEY_M: k = Key::kM; break;
     case GLFW_KEY_R: k = Key::kR; break;
     case GLFW_KEY_Q: k = Key::kQ; break;
     case GLFW_KEY_EQUAL:  // '+' is Shift+'=' on many layouts

@@ -12,6 +12,8 @@ const std::vector<Binding> kBindings = {
     {{Key::kLeft, kShift}, Command::kPreviousOfGoroutine},
     {{Key::kRight, kCtrl}, Command::kNextOfObject},
     {{Key::kLeft, kCtrl}, Command::kPreviousOfObject},
+    {{Key::kM}, Command::kNextModeChange},
+    {{Key::kM, kShift}, Command::kPreviousModeChange},
     {{Key::kPageDown}, Command::kContinue},
     {{Key::kPageUp}, Command::kContinueBack},
     {{Key::kSpace}, Command::kPlayPause},
@@ -37,7 +39,8 @@ const std::vector<ShortcutHelp> kShortcutHelp = {
      {Command::kNextOfGoroutine, Command::kPreviousOfGoroutine}},
     {"Ctrl+Right / Ctrl+Left", "Next / previous event of the selected object",
      {Command::kNextOfObject, Command::kPreviousOfObject}},
-    {"PageDown / PageUp", "Continue to the next / previous breakpoint hit (with none set: step)",
+    {"M / Shift+M", "Next / previous change of its mode", {Command::kNextModeChange, Command::kPreviousModeChange}},
+    {"PageDown / PageUp", "Next / previous breakpoint hit (none set: step)",
      {Command::kContinue, Command::kContinueBack}},
     {"Space", "Play / pause", {Command::kPlayPause}},
     {"] / [", "Play faster / slower", {Command::kFaster, Command::kSlower}},
@@ -45,11 +48,11 @@ const std::vector<ShortcutHelp> kShortcutHelp = {
     {"Ctrl++ / Ctrl+- / Ctrl+0", "Larger / smaller / default text",
      {Command::kLargerText, Command::kSmallerText, Command::kDefaultText}},
     {"F5", "Presentation layout on / off", {Command::kPresentation}},
-    {"Escape", "Close the help window, else leave the presentation layout", {Command::kEscape}},
+    {"Escape", "Close help, else leave the presentation", {Command::kEscape}},
     {"Ctrl+O", "Open a trace", {Command::kOpen}},
     {"Ctrl+R", "Run a built-in scenario", {Command::kRun}},
     {"Ctrl+Q", "Quit", {Command::kQuit}},
-    {"F1 or ?", "This help (hover anything in the viewer for what it means)", {Command::kHelp}},
+    {"F1 or ?", "This help (hover anything for what it means)", {Command::kHelp}},
 };
 
 std::optional<Command> CommandFor(KeyPress press) {
@@ -70,6 +73,8 @@ Intent CursorIntent(Command command, const Cursor& c) {
     case Command::kPreviousOfGoroutine: return StepWithin{Scope::kGoroutine, -1};
     case Command::kNextOfObject: return StepWithin{Scope::kObject, +1};
     case Command::kPreviousOfObject: return StepWithin{Scope::kObject, -1};
+    case Command::kNextModeChange: return StepModeChange{+1};
+    case Command::kPreviousModeChange: return StepModeChange{-1};
     case Command::kContinue: return Continue{+1};
     case Command::kContinueBack: return Continue{-1};
     case Command::kPlayPause: return TogglePlay{};

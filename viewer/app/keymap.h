@@ -15,7 +15,7 @@ namespace synclab::viewer {
 // and ']' are characters (typed with whatever the keyboard layout needs).
 enum class Key : std::uint8_t {
   kRight, kLeft, kPageDown, kPageUp, kHome, kEnd, kSpace, kEscape, kF1, kF5,
-  kO, kR, kQ, kPlus, kMinus, kZero, kQuestion, kLeftBracket, kRightBracket,
+  kO, kR, kQ, kM, kPlus, kMinus, kZero, kQuestion, kLeftBracket, kRightBracket,
 };
 enum Mods : std::uint8_t { kNoMods = 0, kShift = 1, kCtrl = 2 };
 
@@ -28,7 +28,7 @@ struct KeyPress {
 
 enum class Command : std::uint8_t {
   kStepForward, kStepBack, kNextOfGoroutine, kPreviousOfGoroutine, kNextOfObject,
-  kPreviousOfObject, kContinue, kContinueBack, kPlayPause, kFaster, kSlower, kStart, kEnd,
+  kPreviousOfObject, kNextModeChange, kPreviousModeChange, kContinue, kContinueBack, kPlayPause, kFaster, kSlower, kStart, kEnd,
   kLargerText, kSmallerText, kDefaultText, kPresentation, kEscape, kOpen, kRun, kQuit, kHelp,
 };
 

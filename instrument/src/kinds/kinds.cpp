@@ -24,6 +24,16 @@ kinds::HolderList HoldersOf(const ObjectState& object) {
   return out;
 }
 
+std::optional<kinds::Summary> SummaryOf(const ObjectState& object) {
+  return std::visit([&](const auto& k) -> std::optional<kinds::Summary> {
+    if constexpr (requires { k.Summarize(object); }) {
+      return k.Summarize(object);
+    } else {
+      return std::nullopt;
+    }
+  }, object.kind);
+}
+
 namespace kinds {
 
 std::string FoldContext::Fail(std::string_view why) const {
@@ -52,3 +62,17 @@ std::string ObjectView::Field(std::string_view name) const {
 
 }  // namespace kinds
 }  // namespace synclab::instrument
+
+namespace synclab::instrument::kinds {
+
+// A variable's lane shows its value (var.h, atomic.h).
+namespace {
+Summary ValueSummary(const ObjectState& object) {
+  const std::int64_t* v = object.Field("value");
+  return {0, v != nullptr ? *v : 0, 0};
+}
+}  // namespace
+Summary VarState::Summarize(const ObjectState& object) const { return ValueSummary(object); }
+Summary AtomicState::Summarize(const ObjectState& object) const { return ValueSummary(object); }
+
+}  // namespace synclab::instrument::kinds

@@ -45,6 +45,12 @@ std::string MutexState::Apply(FoldContext& ctx) {
   return "";
 }
 
+Summary MutexState::Summarize(const ObjectState& object) const {
+  const std::int64_t* word = object.Field("state");
+  Mutex::State m = Mutex::Decode(word != nullptr ? std::int32_t(*word) : 0);
+  return {std::uint8_t(m.starving ? 2 : m.locked ? 1 : 0), m.waiters, holder};
+}
+
 std::string MutexState::Describe(const ObjectView& v) const {
   const std::int64_t* word = v.object.Field("state");
   if (word == nullptr) return "";

@@ -24,6 +24,12 @@ std::string OnceState::Apply(FoldContext& ctx) {
   return "";
 }
 
+Summary OnceState::Summarize(const ObjectState& object) const {
+  const std::int64_t* done = object.Field("done");
+  const std::uint8_t mode = running != 0 ? 1 : done != nullptr && *done != 0 ? 2 : 0;
+  return {mode, 0, running};
+}
+
 std::string OnceState::Describe(const ObjectView& v) const {
   std::string out = "done=" + v.Field("done");
   if (running != 0) out += " running=G" + std::to_string(running);

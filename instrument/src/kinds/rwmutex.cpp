@@ -75,6 +75,11 @@ std::string RWMutexState::Describe(const ObjectView& v) const {
   return out;
 }
 
+Summary RWMutexState::Summarize(const ObjectState&) const {
+  const std::uint8_t mode = writer != 0 ? 3 : pending_writer != 0 ? 2 : !readers.empty() ? 1 : 0;
+  return {mode, std::int64_t(readers.size()), writer != 0 ? writer : pending_writer};
+}
+
 void RWMutexState::Holders(HolderList& out) const {
   for (Id r : readers) out.push_back({r, HoldMode::kShared});
   if (writer != 0) out.push_back({writer, HoldMode::kExclusive});

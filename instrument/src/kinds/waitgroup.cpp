@@ -24,6 +24,12 @@ std::string WaitGroupState::Apply(FoldContext& ctx) {
   return "";
 }
 
+Summary WaitGroupState::Summarize(const ObjectState& object) const {
+  const std::int64_t* counter = object.Field("counter");
+  const std::int64_t v = counter != nullptr ? *counter : 0;
+  return {std::uint8_t(!waiting.empty() ? 2 : v != 0 ? 1 : 0), v, 0};
+}
+
 std::string WaitGroupState::Describe(const ObjectView& v) const {
   return "counter=" + v.Field("counter") + " waiters=" + v.Field("waiters") + " sema=" + v.Field("sema");
 }

@@ -89,6 +89,14 @@ struct Applier {
     if (a.obj != 0 && a.obj <= m.trace().objects.size()) Toggle(c.breakpoints.objects, a.obj);
   }
   void operator()(const ClearBreakpoints&) { c.breakpoints = {}; }
+  void operator()(const ToggleObjectLane& a) {
+    if (a.obj != 0 && a.obj <= m.trace().objects.size() && m.HasLane(a.obj)) Toggle(c.object_lanes, a.obj);
+  }
+  void operator()(const StepModeChange& a) {
+    Id obj = c.object != 0 && m.HasLane(c.object) ? c.object : c.object_lanes.empty() ? 0 : c.object_lanes[0];
+    if (obj == 0) return;
+    if (auto next = m.NextModeChange(obj, c.step, a.dir)) Go(*next);
+  }
 };
 
 }  // namespace

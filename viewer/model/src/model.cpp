@@ -88,7 +88,9 @@ Model::Model(Trace trace)
       lanes_(trace_->goroutines.size()),
       object_events_(trace_->objects.size()),
       kind_events_(std::size_t(EventKind::kCount)),
-      parts_(trace_->objects.size()) {}
+      parts_(trace_->objects.size()),
+      changes_(trace_->objects.size()),
+      lane_kind_(trace_->objects.size()) {}
 
 Model Build(Trace trace) {
   if (std::string err = instrument::Validate(trace); !err.empty()) throw TraceFormatError(err);
@@ -101,11 +103,21 @@ Model Build(Trace trace) {
   m.scenario_ = scenarios::Find(t.meta.scenario);
   for (const instrument::ObjectInfo& o : t.objects) {
     if (o.parent != 0) m.parts_[o.parent - 1].push_back(o.id);
+    m.lane_kind_[o.id - 1] = instrument::SummaryOf({{}, -1, instrument::InitialState(o.kind)}).has_value();
   }
 
   // One fold over the events builds everything else.
   Snapshot s(t);
   m.keyframes_.reserve(n / kKeyframeInterval + 1);
+  // A keyframe every kKeyframeInterval events, or every weight / 4 events
+  // where the fold holds more than that (a Map's entries, a Pool's items):
+  // keyframes then hold at most about four units of state per event.
+  std::uint32_t next_keyframe = 0;
+  auto keyframe = [&](std::uint32_t seq) {
+    m.keyframes_.push_back(s);
+    m.keyframe_at_.push_back(seq);
+    next_keyframe = seq + std::uint32_t(std::max<std::size_t>(kKeyframeInterval, s.state.Weight() / 4));
+  };
   m.changed_.resize(n);
   // Holds still open, per object: who holds it since when.
   struct Open {
@@ -149,7 +161,7 @@ Model Build(Trace trace) {
   };
   for (std::uint32_t seq = 0; seq < n; ++seq) {
     const TraceEvent& e = t.events[seq];
-    if (seq % kKeyframeInterval == 0) m.keyframes_.push_back(s);
+    if (seq == next_keyframe) keyframe(seq);
 
     const trace::EventInfo& info = trace::Info(e.kind);
     if (e.obj != 0 && info.object != trace::ObjectKind::kGoroutine) {
@@ -171,10 +183,15 @@ Model Build(Trace trace) {
     if (e.obj != 0) m.object_events_[e.obj - 1].push_back(seq);
     m.kind_events_[std::size_t(e.kind)].push_back(seq);
 
-    if (e.obj != 0 && info.object != trace::ObjectKind::kGoroutine) update_holds(e.obj, seq);
+    if (e.obj != 0 && info.object != trace::ObjectKind::kGoroutine) {
+      update_holds(e.obj, seq);
+      if (std::optional<instrument::kinds::Summary> now = instrument::SummaryOf(s.state.object(e.obj))) {
+        std::vector<ObjectChange>& changes = m.changes_[e.obj - 1];
+        if (changes.empty() || !(changes.back().summary == *now)) changes.push_back({seq, *now});
+      }
+    }
   }
-  // At() starts from keyframes_[applied / interval], applied <= n.
-  if (n % kKeyframeInterval == 0) m.keyframes_.push_back(s);
+  if (n == next_keyframe) keyframe(n);  // At() may start from any applied <= n
   // Objects still held at the end.
   for (Id obj = 1; obj <= t.objects.size(); ++obj) {
     for (const Open& h : open_holds[obj - 1]) add_hold(obj, h, n);
@@ -228,9 +245,11 @@ const Snapshot& Model::At(std::uint64_t step) const {
   const std::uint64_t applied = std::min<std::uint64_t>(step + 1, size());  // events to fold
   // Continue from the cached snapshot when it is on the way, else from the
   // nearest keyframe before.
-  const std::uint64_t key = applied / kKeyframeInterval * kKeyframeInterval;
+  const std::size_t k = std::size_t(std::upper_bound(keyframe_at_.begin(), keyframe_at_.end(), applied) -
+                                    keyframe_at_.begin()) - 1;
+  const std::uint64_t key = keyframe_at_[k];
   if (!c.snapshot || c.snapshot->state.applied() > applied || c.snapshot->state.applied() < key) {
-    c.snapshot = keyframes_[key / kKeyframeInterval];
+    c.snapshot = keyframes_[k];
   }
   for (std::uint64_t seq = c.snapshot->state.applied(); seq < applied; ++seq) {
     c.snapshot->Apply(trace_->events[seq]);  // consistent: Build folded it already
@@ -334,6 +353,77 @@ std::optional<Hold> Model::HoldAt(Id g, Id obj, std::uint64_t step) const {
     if (it != holds.end() && it->begin <= step) return *it;
   }
   return std::nullopt;
+}
+
+void Model::ObjectBlocks(Id obj, Axis axis, double from, double to, double min_width,
+                         std::vector<ObjectBlock>& out) const {
+  out.clear();
+  const std::vector<ObjectChange>& changes = changes_[obj - 1];
+  auto begin = [&](std::size_t k) { return Position(axis, changes[k].seq); };
+  auto end = [&](std::size_t k) { return Position(axis, k + 1 < changes.size() ? changes[k + 1].seq : size()); };
+  std::size_t k = std::size_t(std::partition_point(changes.begin(), changes.end(),
+                                                   [&](const ObjectChange& ch) {
+                                                     const std::size_t i = std::size_t(&ch - changes.data());
+                                                     return end(i) <= from;
+                                                   }) -
+                              changes.begin());
+  while (k < changes.size() && begin(k) < to) {
+    const double b = begin(k);
+    if (end(k) - b >= min_width) {
+      out.push_back({b, end(k), changes[k].summary, changes[k].seq, false});
+      ++k;
+      continue;
+    }
+    // Changes that start within min_width merge: the block shows the highest
+    // mode and count among them.
+    ObjectBlock merged{b, b + min_width, changes[k].summary, changes[k].seq, true};
+    std::size_t j = k;
+    while (j < changes.size() && begin(j) < b + min_width) {
+      merged.summary.mode = std::max(merged.summary.mode, changes[j].summary.mode);
+      merged.summary.count = std::max(merged.summary.count, changes[j].summary.count);
+      merged.to = std::max(merged.to, std::min(end(j), b + min_width));
+      ++j;
+    }
+    if (!out.empty() && out.back().merged && out.back().to >= b && out.back().summary.mode == merged.summary.mode) {
+      out.back().to = merged.to;
+      out.back().summary.count = std::max(out.back().summary.count, merged.summary.count);
+    } else {
+      out.push_back(merged);
+    }
+    k = j;
+  }
+}
+
+std::optional<std::uint64_t> Model::NextModeChange(Id obj, std::uint64_t step, int dir) const {
+  const std::vector<ObjectChange>& changes = changes_[obj - 1];
+  // The change in effect at step, then walk to one whose mode differs.
+  auto it = std::partition_point(changes.begin(), changes.end(),
+                                 [&](const ObjectChange& ch) { return ch.seq <= step; });
+  if (it == changes.begin()) return dir > 0 && it != changes.end() ? std::optional<std::uint64_t>(it->seq) : std::nullopt;
+  const std::uint8_t mode = (it - 1)->summary.mode;
+  if (dir > 0) {
+    for (; it != changes.end(); ++it)
+      if (it->summary.mode != mode) return it->seq;
+    return std::nullopt;
+  }
+  // Back: the start of the current mode's stretch, or of the one before it.
+  auto cur = it - 1;
+  while (cur != changes.begin() && (cur - 1)->summary.mode == mode) --cur;
+  if (cur->seq < step) return cur->seq;
+  if (cur == changes.begin()) return std::nullopt;
+  const std::uint8_t prev_mode = (cur - 1)->summary.mode;
+  auto p = cur - 1;
+  while (p != changes.begin() && (p - 1)->summary.mode == prev_mode) --p;
+  return p->seq;
+}
+
+std::vector<Id> Model::DefaultObjectLanes() const {
+  std::vector<Id> lanes;
+  for (const instrument::ObjectInfo& o : trace_->objects) {
+    if (lanes.size() == kDefaultObjectLanes) break;
+    if (o.parent == 0 && HasLane(o.id) && !changes_[o.id - 1].empty()) lanes.push_back(o.id);
+  }
+  return lanes;
 }
 
 const std::vector<std::uint32_t>& Model::EventsOf(Scope scope, Id id) const {

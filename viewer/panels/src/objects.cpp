@@ -94,10 +94,15 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
     }
     if (ImGui::BeginPopupContextItem("menu")) {
       if (ImGui::MenuItem("Break on its events", nullptr, is_broken)) out += ToggleBreakObject{o.id};
+      if (m.HasLane(o.id)) {
+        const bool shown = std::find(c.object_lanes.begin(), c.object_lanes.end(), o.id) != c.object_lanes.end();
+        if (ImGui::MenuItem("Its lane in the timeline", nullptr, shown)) out += ToggleObjectLane{o.id};
+      }
       ImGui::EndPopup();
     }
     const std::string help = (o.site != 0 ? "Created at " + instrument::SiteLabel(t, o.site) + ". " : "") +
-                             "Click to select (then step within it: Ctrl+Left/Right); right-click to break on it.";
+                             "Click to select (then step within it: Ctrl+Left/Right, its mode changes: M); right-click to "
+                             "break on it or show its lane in the timeline.";
     Explain(help.c_str());
     if (open) {
       out += DrawKindAndFields(m, c, o.id);

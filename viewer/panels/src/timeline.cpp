@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "kinds/kinds.h"
 #include "synclab/viewer/panels.h"
 #include "synclab/viewer/style.h"
 #include "teaching.h"
@@ -65,6 +66,13 @@ std::optional<std::uint64_t> EventAt(const Model& m, Axis axis, Id g, double p) 
   return it == seqs.begin() ? *it : *(it - 1);
 }
 
+// The primitive a goroutine waits on: the object it parked on, or the
+// primitive that object is a part of (a Mutex, not its sema).
+Id Waited(const Trace& t, Id obj) {
+  const instrument::ObjectInfo* info = t.object(obj);
+  return info != nullptr && info->parent != 0 ? info->parent : obj;
+}
+
 std::string SpanText(const Model& m, const Span& s) {
   const Trace& t = m.trace();
   std::string text(instrument::Name(s.status));
@@ -76,19 +84,16 @@ std::string SpanText(const Model& m, const Span& s) {
 }
 
 // What a span of a lane says, longest first: the lane draws the first that
-// fits (the tooltip has it all).
+// fits (the tooltip has it all). A blocked span says it in the words of the
+// call that waits: "Lock mu", "RLock rw", "Cond.Wait c".
 std::vector<std::string> SpanLabels(const Model& m, const Span& s) {
   if (s.status == GStatus::kSpinning) return {"spinning", "spin"};
   if (s.status != GStatus::kBlocked) return {};
-  std::vector<std::string> labels = {SpanText(m, s)};
-  if (s.obj != 0) {
-    const std::string on = instrument::ObjectLabel(m.trace(), s.obj);
-    labels.push_back("blocked on " + on);
-    labels.push_back(on);
-  } else if (s.reason != trace::WaitReason::kNone) {
-    labels.emplace_back(trace::Name(s.reason));  // a sleep waits on nothing
-  }
-  return labels;
+  const std::string words(trace::Words(s.reason));
+  if (s.obj == 0) return {words.empty() ? "blocked" : words};  // a sleep waits on nothing
+  const std::string on = instrument::ObjectLabel(m.trace(), Waited(m.trace(), s.obj));
+  if (words.empty()) return {"blocked on " + on, on};
+  return {"blocked: " + words + " " + on, words + " " + on, words};
 }
 
 // The colours, on the rest of the toolbar's row if they fit; else one chip
@@ -148,6 +153,43 @@ void Ruler(const Model& m, const Cursor& c, const TimelineView& v, float x0, flo
 }
 
 float RulerHeight(float font) { return std::round(font * 1.3f); }
+
+// What an object lane says of a summary, longest first: the lane draws the
+// first that fits (the tooltip has the first).
+std::vector<std::string> SummaryLabels(const Model& m, const KindView& view,
+                                       const instrument::kinds::Summary& s) {
+  const std::string mode = s.mode < view.modes.size() ? view.modes[s.mode].name : "";
+  std::string count, who;
+  if (view.count_name != nullptr) count = std::to_string(s.count);
+  if (view.who_name != nullptr && s.who != 0) who = instrument::GoroutineLabel(m.trace(), s.who);
+  auto join = [](std::initializer_list<std::string> parts) {
+    std::string out;
+    for (const std::string& p : parts) {
+      if (p.empty()) continue;
+      if (!out.empty()) out += "  ";
+      out += p;
+    }
+    return out;
+  };
+  std::vector<std::string> labels;
+  labels.push_back(join({mode, count.empty() ? "" : std::string(view.count_name) + " " + count,
+                         who.empty() ? "" : std::string(view.who_name) + " " + who}));
+  labels.push_back(join({mode, count, who.empty() ? "" : "G" + std::to_string(s.who)}));
+  labels.push_back(join({mode, count}));
+  if (!mode.empty()) labels.push_back(mode);
+  if (!count.empty()) labels.push_back(count);
+  return labels;
+}
+
+// The object's event at position p: its latest at or before p (or its first).
+std::optional<std::uint64_t> ObjectEventAt(const Model& m, Axis axis, Id obj, double p) {
+  const std::vector<std::uint32_t>& seqs = m.EventsOf(Scope::kObject, obj);
+  if (seqs.empty()) return std::nullopt;
+  auto it = std::partition_point(seqs.begin(), seqs.end(), [&](std::uint32_t s) {
+    return axis == Axis::kSteps ? double(s) <= std::floor(p) : m.Position(axis, s) <= p;
+  });
+  return it == seqs.begin() ? *it : *(it - 1);
+}
 
 }  // namespace
 
@@ -210,6 +252,9 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
   float label_w = font * 4;
   for (Id g = 1; g <= t.goroutines.size(); ++g) {
     label_w = std::max(label_w, ImGui::CalcTextSize(instrument::GoroutineLabel(t, g).c_str()).x);
+  }
+  for (Id obj : c.object_lanes) {
+    label_w = std::max(label_w, ImGui::CalcTextSize(instrument::ObjectLabel(t, obj).c_str()).x);
   }
   label_w += font * 1.5f;
   const LaneGeometry lanes = LanesAt(font);
@@ -356,6 +401,94 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
     }
   }
   clipper.End();
+
+  // The object lanes chosen in the objects panel: each object's state over
+  // the run, in its kind's words (kinds/<noun>.cpp).
+  for (Id obj : c.object_lanes) {
+    const KindView& view = ViewOf(t.object(obj)->kind);
+    ImGui::PushID(int(obj) + 1'000'000);
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const std::string label = instrument::ObjectLabel(t, obj);
+    if (ImGui::Selectable(label.c_str(), c.object == obj, 0, ImVec2(label_w - font, lane_h))) {
+      out += SelectObject{c.object == obj ? 0 : obj};
+    }
+    if (ImGui::BeginPopupContextItem("menu")) {
+      if (ImGui::MenuItem("Hide its lane")) out += ToggleObjectLane{obj};
+      ImGui::EndPopup();
+    }
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s (%s): its state over the run.\nClick to select it (M / Shift+M: its next / previous "
+                        "change of mode); right-click to hide the lane.",
+                        label.c_str(), std::string(trace::Name(t.object(obj)->kind)).c_str());
+    }
+    ImGui::SetCursorScreenPos(ImVec2(x0, top.y));
+    const bool released = ImGui::InvisibleButton("lane", ImVec2(width, lane_h));
+    const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left);
+    const bool clicked = released && drag.x == 0 && drag.y == 0;
+    const bool hovered = ImGui::IsItemHovered();
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+      v.from -= io.MouseDelta.x * per_px;
+      v.to -= io.MouseDelta.x * per_px;
+    }
+    dl->PushClipRect(ImVec2(x0, top.y), ImVec2(x0 + width, top.y + row_h), true);
+    m.ObjectBlocks(obj, v.axis, v.from, v.to, per_px, v.object_blocks);
+    const double mouse_p = v.from + (io.MousePos.x - x0) * per_px;
+    const ObjectBlock* under_mouse = nullptr;
+    const std::vector<ObjectBlock>& blocks = v.object_blocks;
+    for (const ObjectBlock& b : blocks) {
+      const float bx0 = X(b.from), bx1 = std::max(X(b.to), bx0 + 1);
+      const ImU32 color = b.summary.mode < view.modes.size() ? view.modes[b.summary.mode].color
+                                                             : ImGui::GetColorU32(ImGuiCol_FrameBg);
+      dl->AddRectFilled(ImVec2(bx0, top.y), ImVec2(bx1, top.y + lane_h), color);
+      if (b.from <= mouse_p && mouse_p < b.to) under_mouse = &b;
+    }
+    // Labels: a block alone says all it can; a run of blocks of one mode
+    // (its count or who changing) says the mode across the run.
+    for (std::size_t i = 0; i < blocks.size();) {
+      std::size_t j = i + 1;
+      while (j < blocks.size() && blocks[j].summary.mode == blocks[i].summary.mode) ++j;
+      const float lx0 = std::max(X(blocks[i].from), x0), lx1 = std::min(X(blocks[j - 1].to), x0 + width);
+      std::vector<std::string> labels;
+      if (j == i + 1 && !blocks[i].merged) {
+        labels = SummaryLabels(m, view, blocks[i].summary);
+      } else if (blocks[i].summary.mode < view.modes.size()) {
+        labels = {view.modes[blocks[i].summary.mode].name};
+      }
+      for (const std::string& text : labels) {
+        if (lx1 - lx0 < font * 2 || ImGui::CalcTextSize(text.c_str()).x + font * 0.5f > lx1 - lx0) continue;
+        dl->AddText(ImVec2(lx0 + font * 0.25f, top.y + (lane_h - font) / 2), IM_COL32(255, 255, 255, 255),
+                    text.c_str());
+        break;
+      }
+      i = j;
+    }
+    dl->PopClipRect();
+    if (hovered || clicked) {
+      std::optional<std::uint64_t> seq = ObjectEventAt(m, v.axis, obj, mouse_p);
+      if (clicked && seq) {
+        out += Seek{*seq};
+        out += SelectObject{obj};
+      }
+      if (hovered && !ImGui::IsMouseDragging(ImGuiMouseButton_Left) && under_mouse != nullptr) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(font * 40);
+        const instrument::kinds::Summary& s = under_mouse->summary;
+        ImGui::Text("%s: %s%s", label.c_str(), SummaryLabels(m, view, s)[0].c_str(),
+                    under_mouse->merged ? " (the most of many short stretches: zoom in)" : "");
+        if (s.mode < view.modes.size()) ImGui::TextUnformatted(view.modes[s.mode].help);
+        if (seq) {
+          ImGui::Separator();
+          ImGui::TextUnformatted(EventLine(m, *seq).c_str());
+          ImGui::TextDisabled("click to seek here");
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+    }
+    ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + row_h));
+    ImGui::PopID();
+  }
+  if (!c.object_lanes.empty()) ImGui::Dummy(ImVec2(1, 1));
 
   // The cursor: a vertical line over every lane.
   if (cursor_pos >= v.from && cursor_pos <= v.to) {

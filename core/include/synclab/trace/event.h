@@ -58,6 +58,11 @@ inline constexpr std::string_view kWaitReasonNames[] = {
     "",      "semacquire",         "sync.Mutex.Lock",   "sync.WaitGroup.Wait",
     "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock",   "sync.Cond.Wait"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
+// The same, in the words of the call that waits, for the viewer's lanes:
+// "RLock rw", "Cond.Wait c".
+inline constexpr std::string_view kWaitReasonWords[] = {
+    "", "semacquire", "Lock", "Wait", "sleep", "RLock", "Lock", "Cond.Wait"};
+static_assert(std::size(kWaitReasonWords) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.
 enum class FieldType : std::uint8_t {
@@ -90,13 +95,8 @@ struct EventInfo {
   ObjectKind object;
   std::size_t field_count;
   std::array<FieldInfo, kMaxFields> fields;
+  std::size_t str_count = 0;  // how many of the fields are str fields
 };
-
-constexpr std::size_t StrFieldCount(const EventInfo& info) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < info.field_count; i++) n += info.fields[i].type == FieldType::kStr;
-  return n;
-}
 
 namespace detail {
 
@@ -131,7 +131,8 @@ constexpr EventInfo MakeEventInfo(std::string_view name, ObjectKind object,
     info.fields[info.field_count++] = f;
     i = end;
   }
-  if (StrFieldCount(info) > kMaxStrFields) throw "events.def: more than kMaxStrFields str fields";
+  for (std::size_t k = 0; k < info.field_count; k++) info.str_count += info.fields[k].type == FieldType::kStr;
+  if (info.str_count > kMaxStrFields) throw "events.def: more than kMaxStrFields str fields";
   return info;
 }
 
@@ -175,6 +176,7 @@ constexpr std::optional<WaitReason> WaitReasonByName(std::string_view name) {
 
 constexpr std::string_view Name(ObjectKind k) { return kObjectKindNames[std::size_t(k)]; }
 constexpr std::string_view Name(WaitReason r) { return kWaitReasonNames[std::size_t(r)]; }
+constexpr std::string_view Words(WaitReason r) { return kWaitReasonWords[std::size_t(r)]; }
 constexpr std::string_view Name(EventKind k) { return Info(k).name; }
 
 // Index of a field of event kind k by name, or -1.

@@ -6,6 +6,7 @@
 // #include line here.
 #pragma once
 
+#include <optional>
 #include <variant>
 
 #include "synclab/instrument/kinds/atomic.h"
@@ -45,4 +46,6 @@ namespace synclab::instrument {
 struct ObjectState;
 // Who holds the object now, and how (empty for kinds that cannot be held).
 kinds::HolderList HoldersOf(const ObjectState& object);
+// What the object's lane draws now; nullopt for kinds without a lane.
+std::optional<kinds::Summary> SummaryOf(const ObjectState& object);
 }  // namespace synclab::instrument

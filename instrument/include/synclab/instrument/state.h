@@ -69,6 +69,9 @@ class State {
   std::string Apply(const TraceEvent& e);
 
   std::uint64_t applied() const { return applied_; }  // events folded so far
+  // How much the fold holds, in small units (a goroutine, an object, a Map
+  // entry, a Pool item): what a copy of it costs.
+  std::size_t Weight() const;
   std::int64_t time() const { return time_; }
   const GoroutineState& goroutine(Id id) const { return goroutines_[id - 1]; }
   const ObjectState& object(Id id) const { return objects_[id - 1]; }

@@ -23,8 +23,13 @@ constexpr EventText kEvents[] = {
      "ORs a mask in, in one step, returning the old value."},
 };
 
+constexpr ModeText kModes[] = {
+    {"value", IM_COL32(120, 120, 120, 90),
+     "The value over time."},
+};
+
 }  // namespace
 
-const KindView kAtomicView{kEvents, {}};
+const KindView kAtomicView{kEvents, {}, nullptr, kModes, "value", nullptr};
 
 }  // namespace synclab::viewer

@@ -30,8 +30,15 @@ constexpr EventText kEvents[] = {
      "sleeping waiter."},
 };
 
+constexpr ModeText kModes[] = {
+    {"idle", IM_COL32(120, 120, 120, 90),
+     "Nobody is parked in Wait."},
+    {"waiters", IM_COL32(215, 45, 45, 220),
+     "Goroutines are parked in Wait, in ticket order."},
+};
+
 }  // namespace
 
-const KindView kCondView{kEvents, {}};
+const KindView kCondView{kEvents, {}, nullptr, kModes, "parked", nullptr};
 
 }  // namespace synclab::viewer

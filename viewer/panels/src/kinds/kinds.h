@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include <imgui.h>
+
 #include "synclab/viewer/panels.h"
 
 namespace synclab::viewer {
@@ -20,12 +22,25 @@ struct FieldText {
   const char* text;
 };
 
+// A mode of an object's lane (instrument::kinds::Summary::mode).
+struct ModeText {
+  const char* name;  // "starving"
+  ImU32 color;       // the lane's band
+  const char* help;
+};
+
 struct KindView {
   std::span<const EventText> events;  // every event of the kind, explained
   std::span<const FieldText> fields;  // its fields, explained
   // Draws what the kind shows of obj above the generic table of its fields
   // (the Mutex's word bit by bit ...); nullptr: the generic table only.
   Intent (*inspector)(const Model& m, const Cursor& c, Id obj) = nullptr;
+  // Its object lane (for kinds whose fold summarizes, kinds/fold.h): the
+  // modes by number, and what the count and who mean ("waiters",
+  // "holder"; nullptr: not shown).
+  std::span<const ModeText> modes = {};
+  const char* count_name = nullptr;
+  const char* who_name = nullptr;
 };
 
 #define SYNCLAB_KIND(e, name) extern const KindView k##e##View;

@@ -469,8 +469,15 @@ constexpr FieldText kFields[] = {
      "Whether TryLock got the lock."},
 };
 
+constexpr ModeText kModes[] = {
+    {"free", IM_COL32(120, 120, 120, 90), "Unlocked: Lock's fast path takes it."},
+    {"locked", IM_COL32(70, 110, 230, 255), "Locked, normal mode: a woken waiter competes with newcomers."},
+    {"starving", IM_COL32(215, 45, 45, 255),
+     "Starvation mode: Unlock hands the lock to the head waiter; newcomers queue at the tail."},
+};
+
 }  // namespace
 
-const KindView kMutexView{kEvents, kFields, &DrawMutexInspector};
+const KindView kMutexView{kEvents, kFields, &DrawMutexInspector, kModes, "waiters", "holder"};
 
 }  // namespace synclab::viewer

@@ -19,8 +19,17 @@ constexpr EventText kEvents[] = {
      "Do's caller. f is never called again."},
 };
 
+constexpr ModeText kModes[] = {
+    {"not done", IM_COL32(120, 120, 120, 90),
+     "f has not run yet."},
+    {"running f", IM_COL32(235, 200, 40, 255),
+     "One goroutine runs f; every other Do waits on m."},
+    {"done", IM_COL32(40, 160, 80, 220),
+     "done is 1: Do returns at once."},
+};
+
 }  // namespace
 
-const KindView kOnceView{kEvents, {}};
+const KindView kOnceView{kEvents, {}, nullptr, kModes, nullptr, "running"};
 
 }  // namespace synclab::viewer

@@ -39,8 +39,19 @@ constexpr EventText kEvents[] = {
      "meanwhile, each released on readerSem. Then w is unlocked."},
 };
 
+constexpr ModeText kModes[] = {
+    {"free", IM_COL32(120, 120, 120, 90),
+     "Nobody holds it."},
+    {"read", IM_COL32(110, 150, 240, 200),
+     "Readers hold it together."},
+    {"writer pending", IM_COL32(235, 200, 40, 255),
+     "A writer has announced itself (readerCount < 0): new readers wait, and it waits for the readers inside."},
+    {"write", IM_COL32(70, 110, 230, 255),
+     "A writer holds it alone."},
+};
+
 }  // namespace
 
-const KindView kRWMutexView{kEvents, {}};
+const KindView kRWMutexView{kEvents, {}, nullptr, kModes, "readers", "writer"};
 
 }  // namespace synclab::viewer

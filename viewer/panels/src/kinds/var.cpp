@@ -17,8 +17,13 @@ constexpr FieldText kFields[] = {
      "The variable's value after the access."},
 };
 
+constexpr ModeText kModes[] = {
+    {"value", IM_COL32(120, 120, 120, 90),
+     "The variable's value over time."},
+};
+
 }  // namespace
 
-const KindView kVarView{kEvents, kFields};
+const KindView kVarView{kEvents, kFields, nullptr, kModes, "value", nullptr};
 
 }  // namespace synclab::viewer

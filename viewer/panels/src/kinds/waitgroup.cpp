@@ -31,8 +31,17 @@ constexpr FieldText kFields[] = {
      "The count of the WaitGroup's semaphore."},
 };
 
+constexpr ModeText kModes[] = {
+    {"zero", IM_COL32(120, 120, 120, 90),
+     "The counter is 0: Wait returns at once."},
+    {"pending", IM_COL32(110, 150, 240, 200),
+     "Tasks added and not yet Done."},
+    {"waited on", IM_COL32(215, 45, 45, 220),
+     "Goroutines are blocked in Wait until the counter reaches 0."},
+};
+
 }  // namespace
 
-const KindView kWaitGroupView{kEvents, kFields};
+const KindView kWaitGroupView{kEvents, kFields, nullptr, kModes, "counter", nullptr};
 
 }  // namespace synclab::viewer

@@ -18,6 +18,10 @@ struct CondState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
+  // mode 0 nobody parked, 1 waiters parked; count: parked waiters.
+  Summary Summarize(const ObjectState&) const {
+    return {std::uint8_t(parked.empty() ? 0 : 1), std::int64_t(parked.size()), 0};
+  }
   friend bool operator==(const CondState&, const CondState&) = default;
 };
 

@@ -12,7 +12,14 @@
 //       the object's state for the text replay ("locked=1 ... holder=G2");
 // and, for kinds that can be held (a lock):
 //   void Holders(HolderList& out) const
-//       who holds it now, and how (the viewer draws hold spans from it).
+//       who holds it now, and how (the viewer draws hold spans from it);
+// and, for kinds whose state grows (a Map's entries, a Pool's items):
+//   std::size_t Weight() const
+//       how many small units it holds (the viewer spaces its keyframes by
+//       it, so copies of large states stay few);
+// and, for kinds the viewer draws an object lane for:
+//   Summary Summarize(const ObjectState& object) const
+//       the object's state in three numbers (see Summary).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +47,19 @@ struct Holder {
   friend bool operator==(const Holder&, const Holder&) = default;
 };
 using HolderList = std::vector<Holder>;
+
+// What an object lane draws of an object at a step, in its kind's terms:
+// a mode (the lane's colour band: a Mutex's normal or starving, an RWMutex
+// read or write held), a count (waiters, readers, a WaitGroup's counter) and
+// who (the holder, the writer). The viewer's kind view names the modes;
+// higher modes are the ones to notice (a zoomed-out lane shows the highest
+// mode of what it merges).
+struct Summary {
+  std::uint8_t mode = 0;  // 0: idle
+  std::int64_t count = 0;
+  Id who = 0;
+  friend bool operator==(const Summary&, const Summary&) = default;
+};
 
 // One event being folded into the object it concerns.
 struct FoldContext {

@@ -25,6 +25,8 @@ struct MutexState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
+  // mode 0 free, 1 locked, 2 starving; count: waiters; who: the holder.
+  Summary Summarize(const ObjectState& object) const;
   void Holders(HolderList& out) const {
     if (holder != 0) out.push_back({holder, HoldMode::kExclusive});
   }

@@ -12,6 +12,8 @@ struct OnceState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
+  // mode 0 not done, 1 f running, 2 done; who: the goroutine running f.
+  Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const OnceState&, const OnceState&) = default;
 };
 

@@ -20,6 +20,9 @@ struct RWMutexState {
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
   void Holders(HolderList& out) const;
+  // mode 0 free, 1 read, 2 a writer pending, 3 write; count: readers inside;
+  // who: the writer (pending or holding).
+  Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const RWMutexState&, const RWMutexState&) = default;
 };
 

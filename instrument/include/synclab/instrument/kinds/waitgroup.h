@@ -11,6 +11,8 @@ struct WaitGroupState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
+  // mode 0 counter 0, 1 tasks pending, 2 with goroutines waiting; count: the counter.
+  Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const WaitGroupState&, const WaitGroupState&) = default;
 };
 

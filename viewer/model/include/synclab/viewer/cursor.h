@@ -31,6 +31,9 @@ struct Cursor {
   Id goroutine = 0;        // selected (0: none): "step within", breakpoints
   Id object = 0;
   Breakpoints breakpoints;
+  // The objects whose lanes the timeline shows under the goroutines', in
+  // order (Model::DefaultObjectLanes at first).
+  std::vector<Id> object_lanes;
   Notice notice = Notice::kNone;  // cleared by the next request
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
@@ -53,10 +56,14 @@ struct ToggleBreakKind { trace::EventKind kind; };
 struct ToggleBreakGoroutine { Id g; };
 struct ToggleBreakObject { Id obj; };
 struct ClearBreakpoints {};
+struct ToggleObjectLane { Id obj; };
+// To the next/previous change of the selected object's mode (else of the
+// first object lane's): a Mutex entering or leaving starvation, ...
+struct StepModeChange { int dir; };
 
 using Action = std::variant<Seek, Step, StepWithin, Continue, Play, TogglePlay, SetSpeed, Tick,
                             SelectGoroutine, SelectObject, ToggleBreakKind, ToggleBreakGoroutine,
-                            ToggleBreakObject, ClearBreakpoints>;
+                            ToggleBreakObject, ClearBreakpoints, ToggleObjectLane, StepModeChange>;
 
 // Everything the user asked for in one frame, in order.
 struct Intent {

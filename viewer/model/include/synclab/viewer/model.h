@@ -2,8 +2,10 @@
 //
 // Build() folds the whole trace (rejecting it if its events contradict each
 // other) and keeps what the panels need, so drawing never replays:
-//   - keyframes: a copy of the fold every kKeyframeInterval events, so the
-//     state at any step is one keyframe plus at most that many events;
+//   - keyframes: a copy of the fold every kKeyframeInterval events (further
+//     apart where the fold is large, so that keyframes cost at most a few
+//     times the events' own memory), so the state at any step is one
+//     keyframe plus a bounded number of events;
 //   - per goroutine, the spans of its status (running, blocked on what, ...)
 //     and of the Mutexes it held, with running totals so a zoomed-out lane
 //     draws one block per pixel, not one per event (level of detail);
@@ -87,6 +89,23 @@ struct HoldBlock {
   bool shared = false;  // (a merged block: the first of its holds)
 };
 
+// An object's lane: its kind's summary (instrument::SummaryOf) from the
+// event `seq` on, until the next change.
+struct ObjectChange {
+  std::uint32_t seq = 0;
+  instrument::kinds::Summary summary;
+};
+
+// One rectangle of an object's lane at some zoom. A merged block stands for
+// several changes too narrow to draw apart: it shows the highest mode and
+// count among them (the ones to notice).
+struct ObjectBlock {
+  double from = 0, to = 0;
+  instrument::kinds::Summary summary;
+  std::uint32_t seq = 0;  // the change it starts with
+  bool merged = false;
+};
+
 // Where the cursor stops while playing or continuing. An object breakpoint
 // covers the object's parts too (a Mutex's sema).
 struct Breakpoints {
@@ -139,6 +158,19 @@ class Model {
   // The hold of obj by g that covers step, if any.
   std::optional<Hold> HoldAt(Id g, Id obj, std::uint64_t step) const;
 
+  // Object lanes. Changes(obj) is empty for kinds without a lane.
+  const std::vector<ObjectChange>& Changes(Id obj) const { return changes_[obj - 1]; }
+  bool HasLane(Id obj) const { return lane_kind_[obj - 1]; }
+  void ObjectBlocks(Id obj, Axis axis, double from, double to, double min_width,
+                    std::vector<ObjectBlock>& out) const;
+  // The next (dir > 0) or previous (dir < 0) step after `step` at which
+  // obj's mode changes (a Mutex enters or leaves starvation ...).
+  std::optional<std::uint64_t> NextModeChange(Id obj, std::uint64_t step, int dir) const;
+  // The lanes to show at first: the primitives (not their parts) whose kind
+  // has a lane, at most kDefaultObjectLanes.
+  std::vector<Id> DefaultObjectLanes() const;
+  static constexpr std::size_t kDefaultObjectLanes = 3;
+
   // The events goroutine g performed, or that concern object obj.
   const std::vector<std::uint32_t>& EventsOf(Scope scope, Id id) const;
   // The objects that are parts of obj (a Mutex's sema).
@@ -176,11 +208,14 @@ class Model {
 
   std::unique_ptr<const Trace> trace_;  // on the heap: snapshots point to it
   const scenarios::Scenario* scenario_ = nullptr;
-  std::vector<Snapshot> keyframes_;  // keyframes_[k]: events [0, k * interval) folded
+  std::vector<Snapshot> keyframes_;          // keyframes_[k]: events [0, keyframe_at_[k]) folded
+  std::vector<std::uint32_t> keyframe_at_;   // ascending, keyframe_at_[0] == 0
   std::vector<Lane> lanes_;
   std::vector<std::vector<std::uint32_t>> object_events_;
   std::vector<std::vector<std::uint32_t>> kind_events_;
   std::vector<std::vector<Id>> parts_;
+  std::vector<std::vector<ObjectChange>> changes_;
+  std::vector<bool> lane_kind_;  // per object: its kind has a lane
   std::vector<std::uint8_t> changed_;
   std::vector<SourceFile> sources_;
   std::vector<int> site_source_;

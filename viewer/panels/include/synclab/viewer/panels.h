@@ -59,6 +59,7 @@ struct TimelineView {
   std::uint64_t seen_step = kNoStep;
   std::vector<LaneBlock> blocks;  // scratch, reused every frame
   std::vector<HoldBlock> holds;
+  std::vector<ObjectBlock> object_blocks;
 };
 // One lane per goroutine: its status over time, blocked on what, its Mutex
 // holds; zoom (wheel), pan (drag), hover for the event, click to seek.
