@@ -24,26 +24,27 @@ class LockGuard {
   rt::RuntimeLock& l_;
 };
 
-// Emits an item event: `fields`, then the item's identity and label.
+// Emits an item event: `fields`, then the item's number and label.
 template <class... Fields>
-void EmitWithItem(EventKind kind, ObjectId pool, const Site& site, const ItemOps& ops,
+void EmitWithItem(EventKind kind, PoolBase* owner, ObjectId pool, const Site& site, const ItemOps& ops,
                   const void* item, const Fields&... fields) {
   if (!rt::Tracing()) return;
+  const std::int64_t number = owner != nullptr ? owner->TraceId(kind, item) : 0;
   if (ops.label == nullptr) {
-    rt::Emit(kind, pool, site, fields..., item, std::string_view());
+    rt::Emit(kind, pool, site, fields..., number, std::string_view());
     return;
   }
   const TraceText label = ops.label(item);
-  rt::Emit(kind, pool, site, fields..., item, label.view());
+  rt::Emit(kind, pool, site, fields..., number, label.view());
 }
 
 // A dequeue's item event: its P, chain (for steals), dequeue, head and tail.
 void EmitDequeue(EventKind kind, const DequeueUse& u, std::uint64_t ptrs, const void* item) {
   const auto [head, tail] = PoolDequeue::Unpack(ptrs);
   if (kind == EventKind::kPoolGetSteal || kind == EventKind::kPoolGetVictimSteal) {
-    EmitWithItem(kind, u.pool, *u.site, *u.ops, item, u.p, u.chain, u.deque, head, tail);
+    EmitWithItem(kind, u.owner, u.pool, *u.site, *u.ops, item, u.p, u.chain, u.deque, head, tail);
   } else {
-    EmitWithItem(kind, u.pool, *u.site, *u.ops, item, u.p, u.deque, head, tail);
+    EmitWithItem(kind, u.owner, u.pool, *u.site, *u.ops, item, u.p, u.deque, head, tail);
   }
 }
 
@@ -323,13 +324,28 @@ PoolBase::~PoolBase() {
   Forget();
 }
 
-DequeueUse PoolBase::Use(const Site& site, int p, int chain, bool victim) const {
-  return DequeueUse{id_, &site, ops_, p, chain, victim, 0};
+DequeueUse PoolBase::Use(const Site& site, int p, int chain, bool victim) {
+  return DequeueUse{this, id_, &site, ops_, p, chain, victim, 0};
 }
 
 template <class... Fields>
-void PoolBase::EmitItem(EventKind kind, const Site& site, const void* item, const Fields&... fields) const {
-  EmitWithItem(kind, id_, site, *ops_, item, fields...);
+void PoolBase::EmitItem(EventKind kind, const Site& site, const void* item, const Fields&... fields) {
+  EmitWithItem(kind, this, id_, site, *ops_, item, fields...);
+}
+
+std::int64_t PoolBase::TraceId(EventKind kind, const void* item) {
+  switch (kind) {
+    case EventKind::kPoolPutPrivate:
+    case EventKind::kPoolPutShared: return trace_ids_[item] = next_trace_id_++;
+    case EventKind::kPoolGetNew: return next_trace_id_++;  // it goes to the caller
+    default: {
+      auto it = trace_ids_.find(item);
+      if (it == trace_ids_.end()) return 0;  // Put before tracing began
+      const std::int64_t number = it->second;
+      trace_ids_.erase(it);
+      return number;
+    }
+  }
 }
 
 // Put adds x to the pool.
@@ -370,7 +386,7 @@ void* PoolBase::Get(const Site& site) {
   return x;
 }
 
-void PoolBase::TraceNew(const void* x, const Site& site) const {
+void PoolBase::TraceNew(const void* x, const Site& site) {
   rt::TraceSection section(id_);
   EmitItem(EventKind::kPoolGetNew, site, x);
 }
@@ -498,6 +514,18 @@ std::pair<PoolLocal*, int> PoolBase::PinSlow(const Site& site) {
 // --- poolCleanup's steps ---------------------------------------------------------
 
 void PoolBase::DropVictim(rt::GcState& gc) {
+  if (victim_ != nullptr && !trace_ids_.empty()) {
+    // Its items leave the pool without a Get: their numbers go too.
+    rt::TraceSection section(id_);
+    for (std::size_t i = 0; i < victim_len_; i++) {
+      const PoolLocal& l = victim_[i];
+      if (l.private_ != nullptr) trace_ids_.erase(l.private_);
+      for (PoolChainElt* e = l.shared.tail.load(std::memory_order_relaxed); e != nullptr;
+           e = e->next.load(std::memory_order_relaxed)) {
+        e->d.ForEach([&](void* item) { trace_ids_.erase(item); });
+      }
+    }
+  }
   if (victim_ != nullptr) gc.garbage.push_back({new DeadLocals{victim_, victim_len_, ops_}, &DeadLocals::Free});
   victim_ = nullptr;
   victim_len_ = 0;
@@ -539,6 +567,7 @@ void PoolBase::Forget() {
   victim_len_ = 0;
   victim_size_.store(0, std::memory_order_relaxed);
   FreeDropped(dropped_.exchange(nullptr, std::memory_order_acquire));
+  trace_ids_.clear();
   world_ = nullptr;
 }
 

@@ -581,7 +581,7 @@ struct DequeueHammer {
   detail::PoolDequeue d{16};
   const detail::ItemOps ops{[](void*) noexcept {}, nullptr};
   const Site site{};
-  const detail::DequeueUse use{0, &site, &ops, 0, 0, false, 0};
+  const detail::DequeueUse use{nullptr, 0, &site, &ops, 0, 0, false, 0};
   std::vector<std::atomic<int>> have;
   std::atomic<bool> stop{false};
   std::atomic<int> pop_heads{0};
@@ -613,7 +613,7 @@ TEST_SUITE("core.pool sim") {
     detail::PoolDequeue d(8, 0xFFFFFFFC);
     const detail::ItemOps ops{[](void*) noexcept {}, nullptr};
     const Site site{};
-    const detail::DequeueUse use{0, &site, &ops, 0, 0, false, 0};
+    const detail::DequeueUse use{nullptr, 0, &site, &ops, 0, 0, false, 0};
     auto v = [](int i) { return reinterpret_cast<void*>(std::uintptr_t(i)); };
     for (int i = 1; i <= 8; i++) CHECK(d.PushHead(v(i), use));
     CHECK_FALSE(d.PushHead(v(9), use));  // full: tail + 8 == head, across the wrap

@@ -57,14 +57,14 @@ TEST_SUITE("instrument.recorder sim") {
   }
 
   TEST_CASE("the text of str fields outlives the emitter and the recorder's buffers") {
-    int a = 0, b = 0;
+    const std::int64_t a = 1, b = 2;
     Trace t = RecordSim([&] {
       ObjectId pool = rt::RegisterObject(trace::ObjectKind::kPool, "pool", 0, Site::current());
       std::string text = "first";
-      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), &a, std::string_view(text));
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), a, std::string_view(text));
       text = "xxxxx";  // the event keeps its own copy
-      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), &b, std::string_view("second"));
-      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), &a, std::string_view("first"));
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), b, std::string_view("second"));
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), a, std::string_view("first"));
     });
     CHECK(t.strings == std::vector<std::string>{"first", "second"});
     std::vector<std::int64_t> labels, items;
@@ -73,7 +73,7 @@ TEST_SUITE("instrument.recorder sim") {
       items.push_back(e.f[0]);
       labels.push_back(e.f[1]);
     }
-    CHECK(items == std::vector<std::int64_t>{1, 2, 1});  // pointer identities, dense
+    CHECK(items == std::vector<std::int64_t>{1, 2, 1});
     CHECK(labels == std::vector<std::int64_t>{1, 2, 1});
     CHECK(instrument::Validate(t) == "");
   }

@@ -83,9 +83,10 @@
 // get.private, get.shared, get.steal from P n, get.victim_private,
 // get.victim_steal, victim.exhausted, get.new, get.nil), poolchain.grow and
 // poolchain.drop, pooldequeue.release (a popTail hands its slot back),
-// pool.pin.alloc (pinSlow's new local) and pool.gc.rotate; items as their
-// pointer identity and a label (T formatted by fmt, format.h; "" if T
-// cannot be).
+// pool.pin.alloc (pinSlow's new local) and pool.gc.rotate; items as a
+// number (the Put that stores an item numbers it, the Get that takes it
+// names the number: addresses are reused differently from run to run) and
+// a label (T formatted by fmt, format.h; "" if T cannot be).
 #pragma once
 
 #include <atomic>
@@ -94,6 +95,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "synclab/format.h"
@@ -123,9 +125,12 @@ struct ItemOps {
   TraceText (*label)(const void* item);  // its text for traces; nullptr: ""
 };
 
+class PoolBase;
+
 // Who is using a dequeue, for its events: the pool, the P pinned, whose
 // chain (local[chain] or victim[chain]) and which of its dequeues.
 struct DequeueUse {
+  PoolBase* owner = nullptr;
   ObjectId pool = 0;
   const Site* site = nullptr;
   const ItemOps* ops = nullptr;
@@ -165,6 +170,12 @@ class PoolDequeue {
   std::uint64_t head_tail() const { return head_tail_.load(std::memory_order_relaxed); }
   // Calls f(item) for each item held, and clears them. Nobody may be using
   // the dequeue (the world stopped, or its Pool being destroyed).
+  // Calls f(item) for each item held. Nobody may be changing it.
+  template <class F>
+  void ForEach(F f) const {
+    for (std::uint32_t i = 0; i < size_; i++)
+      if (vals_[i].typ.load(std::memory_order_relaxed)) f(vals_[i].val);
+  }
   template <class F>
   void Drain(F f) {
     for (std::uint32_t i = 0; i < size_; i++) {
@@ -235,10 +246,13 @@ class PoolBase {
   void Put(void* x, const Site& site);
   // The cached item Get finds, or nullptr: New is the caller's.
   void* Get(const Site& site);
-  void TraceNew(const void* x, const Site& site) const;  // pool.get.new
+  void TraceNew(const void* x, const Site& site);        // pool.get.new
   void TraceNil(const Site& site) const;                 // pool.get.nil
 
   ObjectId id() const { return id_; }
+  // Traces only: the number of the item an event of `kind` moves (a Put
+  // numbers it, a Get takes its number back). Under the pool's trace stripe.
+  std::int64_t TraceId(trace::EventKind kind, const void* item);
   std::size_t local_size() const { return local_size_.load(std::memory_order_relaxed); }
   std::size_t victim_size() const { return victim_size_.load(std::memory_order_relaxed); }
 
@@ -251,7 +265,7 @@ class PoolBase {
   std::pair<PoolLocal*, int> Pin(const Site& site);
   std::pair<PoolLocal*, int> PinSlow(const Site& site);
   void* GetSlow(int pid, const Site& site);
-  DequeueUse Use(const Site& site, int p, int chain, bool victim) const;
+  DequeueUse Use(const Site& site, int p, int chain, bool victim);
   void PushHead(PoolChain& c, void* x, DequeueUse use);
   bool PopHead(PoolChain& c, void** x, DequeueUse use);
   bool PopTail(PoolChain& c, void** x, DequeueUse use);
@@ -263,7 +277,7 @@ class PoolBase {
   void Leave(rt::GcState& gc);        // out of the lists (the destructor)
   void Forget();                       // frees everything it holds
   template <class... Fields>
-  void EmitItem(trace::EventKind kind, const Site& site, const void* item, const Fields&... fields) const;
+  void EmitItem(trace::EventKind kind, const Site& site, const void* item, const Fields&... fields);
 
   ObjectId id_;
   const ItemOps* ops_;
@@ -277,6 +291,11 @@ class PoolBase {
   // Dequeues poolchain.drop unlinked, freed at the next GC. Pushed to by
   // any pinned P; taken only with the world stopped.
   std::atomic<PoolChainElt*> dropped_{nullptr};
+  // Traces only: the number of each item the pool holds (events name items
+  // by number, not address: an address may be reused, differently in each
+  // run). Used under the pool's trace stripe (rt::Step, rt::TraceSection).
+  std::unordered_map<const void*, std::int64_t> trace_ids_;
+  std::int64_t next_trace_id_ = 1;
 };
 
 template <class T>

@@ -23,7 +23,7 @@ using Local = PoolState::Local;
 
 std::string ItemText(const Trace& t, const Item& item) {
   std::string_view label = t.str(item.label);
-  return label.empty() ? "p" + std::to_string(item.ptr) : std::string(label);
+  return label.empty() ? "#" + std::to_string(item.id) : std::string(label);
 }
 
 std::string P(std::int64_t p) { return "P" + std::to_string(p); }
@@ -160,7 +160,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
     case EventKind::kPoolGetPrivate: {
       Local* l = local_of(p);
       if (l == nullptr) return no_local(p);
-      if (!l->priv || l->priv->ptr != item.ptr) {
+      if (!l->priv || l->priv->id != item.id) {
         return ctx.Fail("Get takes " + ItemText(ctx.trace, item) + " from " + P(p) + "'s private, which holds " +
                         (l->priv ? ItemText(ctx.trace, *l->priv) : "nothing"));
       }
@@ -184,7 +184,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
         }
       }
       Deque& d = *it;
-      if (d.items.empty() || d.items.back().ptr != item.ptr) {
+      if (d.items.empty() || d.items.back().id != item.id) {
         return ctx.Fail("popHead takes " + ItemText(ctx.trace, item) + ", which is not at the head of dequeue " +
                         std::to_string(deque));
       }
@@ -217,7 +217,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
                         P(from) + "'s chain");
       }
       Deque& d = l->chain.front();
-      if (d.items.empty() || d.items.front().ptr != item.ptr) {
+      if (d.items.empty() || d.items.front().id != item.id) {
         return ctx.Fail("popTail takes " + ItemText(ctx.trace, item) + ", which is not at the tail of dequeue " +
                         std::to_string(deque));
       }
@@ -270,7 +270,7 @@ std::string PoolState::Apply(FoldContext& ctx) {
       if (std::string err = slow_path("takes from the victim"); !err.empty()) return err;
       if (std::string err = victim_reachable(); !err.empty()) return err;
       Local& v = victim[std::size_t(p)];
-      if (!v.priv || v.priv->ptr != item.ptr) {
+      if (!v.priv || v.priv->id != item.id) {
         return ctx.Fail("Get takes " + ItemText(ctx.trace, item) + " from " + P(p) + "'s victim private, which holds " +
                         (v.priv ? ItemText(ctx.trace, *v.priv) : "nothing"));
       }
@@ -309,6 +309,24 @@ std::string PoolState::Apply(FoldContext& ctx) {
     default: break;
   }
   return "";
+}
+
+Summary PoolState::Summarize(const ObjectState&) const {
+  std::size_t in_local = 0, in_victim = 0;
+  for (const Local& l : local) in_local += l.items();
+  for (const Local& l : victim) in_victim += l.items();
+  return {std::uint8_t(in_victim != 0 ? 2 : in_local != 0 ? 1 : 0), std::int64_t(in_local + in_victim), 0};
+}
+
+std::size_t PoolState::Weight() const {
+  std::size_t n = local.size() + victim.size();
+  for (const std::vector<Local>* array : {&local, &victim}) {
+    for (const Local& l : *array) {
+      for (const Deque& d : l.chain) n += 1 + d.items.size() + d.releasing.size();
+      n += l.unlinked.size();
+    }
+  }
+  return n;
 }
 
 std::string PoolState::Describe(const ObjectView& v) const {

@@ -23,7 +23,7 @@ using trace::EventKind;
 
 namespace {
 
-// A pool event with its fields by name; items are n -> ptr n, label "bufn".
+// A pool event with its fields by name; item n is labelled "bufn".
 TraceEvent Ev(EventKind kind, std::initializer_list<std::pair<std::string_view, std::int64_t>> fields) {
   TraceEvent e{0, 0, 1, 1, kind, 0, {}};
   for (const auto& [name, value] : fields) {
@@ -89,7 +89,7 @@ TEST_SUITE("instrument.pool") {
     PoolState s;
     REQUIRE(Fold(Filled(), &s) == "");
     REQUIRE(s.local.size() == 2);
-    CHECK(s.local[0].priv->ptr == 1);
+    CHECK(s.local[0].priv->id == 1);
     REQUIRE(s.local[0].chain.size() == 1);
     CHECK(s.local[0].chain[0].items == std::vector<PoolState::Item>{{2, 2}, {3, 3}});
     CHECK(s.local[0].chain[0].head == 2);

@@ -61,7 +61,7 @@ constexpr std::size_t kMaxColumns = 8;
 
 std::string ItemText(const Trace& t, const PoolState::Item& item) {
   std::string_view label = t.str(item.label);
-  return label.empty() ? "p" + std::to_string(item.ptr) : std::string(label);
+  return label.empty() ? "#" + std::to_string(item.id) : std::string(label);
 }
 
 // What the event at the cursor did to this pool, for highlights.
@@ -88,11 +88,11 @@ Focus FocusAt(const Model& m, const Cursor& c, Id pool) {
 }
 
 void ItemChip(const Trace& t, const PoolState::Item& item, const Focus& f) {
-  const bool touched = f.item != 0 && item.ptr == f.item;
+  const bool touched = f.item != 0 && item.id == f.item;
   Chip(ItemText(t, item).c_str(), touched ? kTouchedColor : kItemColor,
        touched ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255));
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("item p%lld%s", static_cast<long long>(item.ptr),
+    ImGui::SetTooltip("item #%lld: numbered by the Put that stored it%s", static_cast<long long>(item.id),
                       touched ? "\nThe step at the cursor moved it." : "");
   }
 }
@@ -303,6 +303,13 @@ Intent DrawPoolInspector(const Model& m, const Cursor& c, Id pool) {
   return out;
 }
 
+constexpr ModeText kModes[] = {
+    {"empty", IM_COL32(120, 120, 120, 90), "The pool holds no item: a Get calls New."},
+    {"local", IM_COL32(60, 140, 120, 255), "Items in this GC cycle's cache only."},
+    {"victim", IM_COL32(150, 90, 205, 255),
+     "Some items are in the victim cache: a Get may still take them, the next GC drops them."},
+};
+
 constexpr EventText kEvents[] = {
     {"pool.pin.alloc",
      "pinSlow: the pool had no local cache for this P (its first use, or the first since a "
@@ -369,7 +376,8 @@ constexpr FieldText kFields[] = {
     {"tail",
      "The dequeue's tail index after the step: the oldest item, where other Ps steal."},
     {"item",
-     "The item moved (its identity: p1, p2, ... in order of appearance)."},
+     "The item moved, by number: the Put that stored it (or New) numbered it, and the Get "
+     "that takes it names that number."},
     {"label",
      "The item, as text."},
     {"size",
@@ -382,6 +390,6 @@ constexpr FieldText kFields[] = {
 
 }  // namespace
 
-const KindView kPoolView{kEvents, kFields, &DrawPoolInspector};
+const KindView kPoolView{kEvents, kFields, &DrawPoolInspector, kModes, "items", nullptr};
 
 }  // namespace synclab::viewer

@@ -3,7 +3,8 @@
 // their head, tail and items, for the local cache and for the victim.
 //
 // A keyframe copies all of it: per P an optional item and a vector of
-// dequeues, each with a vector of the items it holds (not of its slots).
+// dequeues, each with a vector of the items it holds (not of its slots):
+// Weight() counts them, and the viewer spaces keyframes by it.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +22,7 @@ struct PoolState {
   static constexpr std::int64_t kMaxLocals = 4096;
 
   struct Item {
-    std::int64_t ptr = 0;    // its identity (a ptr field: 1, 2, ...)
+    std::int64_t id = 0;     // its number (the item field)
     std::int64_t label = 0;  // a string id (its text may be "")
     friend bool operator==(const Item&, const Item&) = default;
   };
@@ -60,6 +61,10 @@ struct PoolState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
+  // mode 0 empty, 1 items in local only, 2 items in the victim (the next GC
+  // drops them); count: the items in both.
+  Summary Summarize(const ObjectState& object) const;
+  std::size_t Weight() const;  // Ps, dequeues and items
   friend bool operator==(const PoolState&, const PoolState&) = default;
 };
 
