@@ -111,21 +111,17 @@ class NativePs {
   void StartTheWorld();
 
  private:
-  NativePs() : n_(HardwareProcs()), slots_(new Slot[std::size_t(n_)]) {}
-  struct alignas(128) Slot {  // a P on a cache line pair of its own
-    std::atomic<std::uint32_t> held{0};
-  };
+  NativePs() : n_(HardwareProcs()), slots_(new rt::detail::NativeP[std::size_t(n_)]) {}
   const int n_;
-  std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<rt::detail::NativeP[]> slots_;
   std::mutex gc_mu_;  // one GC at a time
 };
 
-// The P this thread holds while pinned, and pinned last otherwise (-1: it
-// has never pinned).
-constinit thread_local int tls_p = -1;
-
+// The P a thread pinned last is rt::detail::tls_native_p (runtime.h, whose
+// ProcPin tries it first inline); before its first pin, the P of the CPU it
+// runs on.
 int NativePs::Current() const noexcept {
-  if (tls_p >= 0) return tls_p;
+  if (rt::detail::tls_native_pid >= 0) return rt::detail::tls_native_pid;
   const int cpu = sched_getcpu();
   return cpu < 0 ? 0 : cpu % n_;
 }
@@ -135,7 +131,8 @@ int NativePs::Pin() noexcept {
   for (int tried = 1;; tried++) {
     std::atomic<std::uint32_t>& held = slots_[std::size_t(i)].held;
     if (held.load(std::memory_order_relaxed) == 0 && held.exchange(1, std::memory_order_acquire) == 0) {
-      tls_p = i;
+      rt::detail::tls_native_p = &slots_[std::size_t(i)];
+      rt::detail::tls_native_pid = i;
       return i;
     }
     i = (i + 1) % n_;
@@ -143,9 +140,7 @@ int NativePs::Pin() noexcept {
   }
 }
 
-void NativePs::Unpin() noexcept {
-  slots_[std::size_t(tls_p)].held.store(0, std::memory_order_release);
-}
+void NativePs::Unpin() noexcept { rt::detail::tls_native_p->held.store(0, std::memory_order_release); }
 
 // Takes every P: waits for each pinned thread to unpin, keeps new pins out.
 void NativePs::StopTheWorld() {
@@ -522,8 +517,7 @@ Result Run(const std::function<void()>& main, const Options& options) {
 
 namespace synclab::rt::detail {
 
-int NativeProcPin() noexcept { return native::NativePs::Get().Pin(); }
-void NativeProcUnpin() noexcept { native::NativePs::Get().Unpin(); }
+int NativeProcPinSlow() noexcept { return native::NativePs::Get().Pin(); }
 
 Runtime& PlainRuntime() {
   static native::PlainRuntime runtime;

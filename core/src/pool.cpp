@@ -361,7 +361,15 @@ void PoolBase::Put(void* x, const Site& site) {
       EmitItem(EventKind::kPoolPutPrivate, site, x, pid);
     }
   }
-  if (!stored) PushHead(l->shared, x, Use(site, pid, pid, false));
+  if (stored) {
+    rt::ProcUnpin();
+    return;
+  }
+  PutShared(l, pid, x, site);
+}
+
+void PoolBase::PutShared(PoolLocal* l, int pid, void* x, const Site& site) {
+  PushHead(l->shared, x, Use(site, pid, pid, false));
   rt::ProcUnpin();
 }
 
@@ -376,12 +384,19 @@ void* PoolBase::Get(const Site& site) {
     l->private_ = nullptr;
     if (x != nullptr) EmitItem(EventKind::kPoolGetPrivate, site, x, pid);
   }
-  if (x == nullptr) {
-    // "Try to pop the head of the local shard. We prefer the head over the
-    // tail for temporal locality of reuse."
-    if (!PopHead(l->shared, &x, Use(site, pid, pid, false))) x = nullptr;
-    if (x == nullptr) x = GetSlow(pid, site);
+  if (x != nullptr) {
+    rt::ProcUnpin();
+    return x;
   }
+  return GetShared(l, pid, site);
+}
+
+void* PoolBase::GetShared(PoolLocal* l, int pid, const Site& site) {
+  // "Try to pop the head of the local shard. We prefer the head over the
+  // tail for temporal locality of reuse."
+  void* x;
+  if (!PopHead(l->shared, &x, Use(site, pid, pid, false))) x = nullptr;
+  if (x == nullptr) x = GetSlow(pid, site);
   rt::ProcUnpin();
   return x;
 }

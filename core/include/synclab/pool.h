@@ -246,6 +246,27 @@ class PoolBase {
   void Put(void* x, const Site& site);
   // The cached item Get finds, or nullptr: New is the caller's.
   void* Get(const Site& site);
+
+  // Put and Get on a plain thread (no runtime: no scheduling point, nothing
+  // traced): the same steps with the fast path inline, as Mutex does.
+  void PutPlain(void* x) {
+    if (x == nullptr) return;
+    auto [l, pid] = PinPlain();
+    if (l->private_ == nullptr) {
+      l->private_ = x;
+      rt::ProcUnpin();
+      return;
+    }
+    PutShared(l, pid, x, Site{});
+  }
+  void* GetPlain() {
+    auto [l, pid] = PinPlain();
+    void* x = l->private_;
+    l->private_ = nullptr;
+    if (x == nullptr) return GetShared(l, pid, Site{});
+    rt::ProcUnpin();
+    return x;
+  }
   void TraceNew(const void* x, const Site& site);        // pool.get.new
   void TraceNil(const Site& site) const;                 // pool.get.nil
 
@@ -263,7 +284,18 @@ class PoolBase {
 
  private:
   std::pair<PoolLocal*, int> Pin(const Site& site);
+  std::pair<PoolLocal*, int> PinPlain() {  // Pin without its steps
+    const int pid = rt::ProcPin();
+    const std::uintptr_t s = local_size_.load(std::memory_order_acquire);
+    PoolLocal* l = local_.load(std::memory_order_acquire);
+    if (std::uintptr_t(pid) < s) return {&l[pid], pid};
+    return PinSlow(Site{});
+  }
   std::pair<PoolLocal*, int> PinSlow(const Site& site);
+  // The rest of Put once private is taken, and of Get once private was
+  // empty, still pinned; both unpin.
+  void PutShared(PoolLocal* l, int pid, void* x, const Site& site);
+  void* GetShared(PoolLocal* l, int pid, const Site& site);
   void* GetSlow(int pid, const Site& site);
   DequeueUse Use(const Site& site, int p, int chain, bool victim);
   void PushHead(PoolChain& c, void* x, DequeueUse use);
@@ -329,13 +361,17 @@ class Pool {
   // Adds x to the pool (nothing happens for nullptr).
   void Put(Item x, Site site = Site::current()) {
     if (x == nullptr) return;
-    base_.Put(x.release(), site);
+    if (rt::Ctx() == nullptr) {
+      base_.PutPlain(x.release());
+    } else {
+      base_.Put(x.release(), site);
+    }
   }
 
   // Removes some item from the pool and returns it; if there is none, New's
   // (nullptr with no New).
   Item Get(Site site = Site::current()) {
-    if (void* x = base_.Get(site)) return Item(static_cast<T*>(x));
+    if (void* x = rt::Ctx() == nullptr ? base_.GetPlain() : base_.Get(site)) return Item(static_cast<T*>(x));
     if (!New) {
       base_.TraceNil(site);
       return nullptr;

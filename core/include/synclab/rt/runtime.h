@@ -305,19 +305,27 @@ inline void Ready(G* g, ObjectId obj, const Site& site) { Current().Ready(g, obj
 inline std::int64_t Nanotime() { return Current().Nanotime(); }
 
 namespace detail {
-// The native runtime's procPin/procUnpin (native.cpp), called directly on
-// plain threads so that a Pool's fast path costs one exchange and no call
-// through the runtime.
-int NativeProcPin() noexcept;
-void NativeProcUnpin() noexcept;
+// A P of the native runtime (native.cpp): a thread pins by taking `held`.
+struct alignas(128) NativeP {  // a cache line pair of its own
+  std::atomic<std::uint32_t> held{0};
+};
+// The P this thread holds while pinned, or pinned last (null: never yet),
+// and its id. A thread tries it first: one exchange when nobody took it.
+inline constinit thread_local NativeP* tls_native_p = nullptr;
+inline constinit thread_local int tls_native_pid = -1;
+int NativeProcPinSlow() noexcept;  // the first pin, or the P is taken
 }  // namespace detail
 inline int ProcPin() {
   if (ThreadCtx* c = detail::tls_ctx; c != nullptr) return c->runtime->ProcPin();
-  return detail::NativeProcPin();
+  if (detail::NativeP* p = detail::tls_native_p;
+      p != nullptr && p->held.exchange(1, std::memory_order_acquire) == 0) {
+    return detail::tls_native_pid;
+  }
+  return detail::NativeProcPinSlow();
 }
 inline void ProcUnpin() {
   if (ThreadCtx* c = detail::tls_ctx; c != nullptr) return c->runtime->ProcUnpin();
-  detail::NativeProcUnpin();
+  detail::tls_native_p->held.store(0, std::memory_order_release);
 }
 inline int Procs() { return Current().Procs(); }
 inline int CurrentP() { return Current().CurrentP(); }
