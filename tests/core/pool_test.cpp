@@ -117,6 +117,7 @@ TEST_SUITE("core.pool sim") {
     }, OneP(sink));
     CHECK(got == 1);
     CHECK(PoolEvents(sink) == std::vector<std::string>{"pool.pin.alloc", "pool.put.private", "pool.get.private"});
+    REQUIRE(sink.Named("pool.put.private").size() == 1);
     CHECK(sink.Named("pool.put.private")[0].str("label") == "buf1");
     CHECK(Buf::alive == 0);
   }
@@ -147,7 +148,7 @@ TEST_SUITE("core.pool sim") {
       got.push_back(Id(pool.Get()));
     }, OneP(sink));
     CHECK(got == std::vector<int>{10, 20, 3, 30});
-    CHECK(sink.Named("pool.get.new").size() == 3);
+    REQUIRE(sink.Named("pool.get.new").size() == 3);
     CHECK(sink.Named("pool.get.new")[0].str("label") == "buf10");
   }
 
@@ -167,6 +168,7 @@ TEST_SUITE("core.pool sim") {
                                   "pool.put.shared", "pool.get.private", "pool.get.shared", "pool.get.shared",
                                   "pool.get.nil"});
     auto shared = sink.Named("pool.put.shared");
+    REQUIRE(shared.size() == 2);
     CHECK(shared[0].field("head") == 1);
     CHECK(shared[1].field("head") == 2);
     CHECK(shared[1].field("tail") == 0);
@@ -188,6 +190,7 @@ TEST_SUITE("core.pool sim") {
     CHECK(grow[2].field("size") == 32);
     // The 9th shared item went to the new dequeue, at its index 0.
     auto shared = sink.Named("pool.put.shared");
+    REQUIRE(shared.size() == 25);
     CHECK(shared[8].field("deque") == 1);
     CHECK(shared[8].field("head") == 1);
     CHECK(Buf::alive == 0);
@@ -634,6 +637,15 @@ TEST_SUITE("core.pool sim") {
 }
 
 TEST_SUITE("core.pool native") {
+  // The plain-thread fast path takes the same steps as the traced one.
+  TEST_CASE("on one thread Get takes private first and then the newest item of the chain") {
+    BufPool pool;
+    for (int i = 1; i <= 3; i++) pool.Put(Make(i));
+    std::vector<int> got;
+    for (int i = 0; i < 4; i++) got.push_back(Id(pool.Get()));
+    CHECK(got == std::vector<int>{1, 3, 2, 0});
+  }
+
   // Go's TestPool and TestPoolGC on one thread: nothing else pins, so the
   // thread keeps its P.
   TEST_CASE("on one thread Get returns what Put stored until two GCs have passed") {
@@ -712,6 +724,18 @@ TEST_SUITE("core.pool native") {
     gc();
     CHECK(unpinning);
     t.join();
+  }
+
+  TEST_CASE("a pinned thread holds its P's slot until it unpins") {
+    for (int round = 0; round < 2; round++) {  // the first pin, then the inline one
+      CAPTURE(round);
+      const int p = rt::ProcPin();
+      REQUIRE(rt::detail::tls_native_p != nullptr);
+      CHECK(rt::detail::tls_native_pid == p);
+      CHECK(rt::detail::tls_native_p->held.load() == 1);
+      rt::ProcUnpin();
+      CHECK(rt::detail::tls_native_p->held.load() == 0);
+    }
   }
 
   TEST_CASE("threads pinned at the same time hold different Ps" * doctest::timeout(30)) {

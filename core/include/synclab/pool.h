@@ -360,7 +360,6 @@ class Pool {
 
   // Adds x to the pool (nothing happens for nullptr).
   void Put(Item x, Site site = Site::current()) {
-    if (x == nullptr) return;
     if (rt::Ctx() == nullptr) {
       base_.PutPlain(x.release());
     } else {
