@@ -312,13 +312,12 @@ PoolBase::~PoolBase() {
     // see the lists change. (During teardown, allPoolsMu may be held by a
     // goroutine not unwound yet: take nothing.)
     if (world_ != nullptr) Leave(*world_);
-  } else if (world_ != nullptr) {
+  } else {
     // As pinSlow joins allPools: under allPoolsMu, pinned, so that no GC
-    // runs meanwhile.
-    rt::GcState& world = *world_;
-    LockGuard lock(world.all_pools_mu);
+    // (which may take the pool out of the lists) runs meanwhile.
+    LockGuard lock(rt::Current().Gc().all_pools_mu);
     rt::ProcPin();
-    if (world_ != nullptr) Leave(world);
+    if (world_ != nullptr) Leave(*world_);
     rt::ProcUnpin();
   }
   Forget();
