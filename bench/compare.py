@@ -104,6 +104,19 @@ for title, peer, table in (("RWMutex", "shared_mutex", sync_rows), ("WaitGroup",
     for label, s_, m_, gv in table:
         print(f"{label:42} {fmt(s_):>10} {fmt(m_):>12} {fmt(gv):>10} {ratio(s_, m_):>8} {ratio(s_, gv):>8}")
 
+# sync.Pool: Get/Put against new+delete of the same object (Go: its Pool
+# against its allocator), same workloads (peers_test.go's BenchmarkPool).
+print()
+print(f"{'':38} {'synclab':>12} {'new+delete':>12} {'Go Pool':>12} {'Go alloc':>12} {'vs new':>8} {'vs Go':>8}")
+for label, ours_name, base_name, go_name, go_alloc in [
+        ("Pool Get+Put 32B (ns)", "GetPut/32B", "NewDelete/32B", "Pool/GetPut/32B", "Pool/Alloc/32B"),
+        ("Pool Get+Put 1KB (ns)", "GetPut/1KB", "NewDelete/1KB", "Pool/GetPut/1KB", "Pool/Alloc/1KB"),
+        ("Pool Get+Put 1KB, 2 threads (ns)", "GetPutParallel/1KB", "NewDeleteParallel/1KB",
+         "Pool/GetPutParallel/1KB", "Pool/AllocParallel/1KB")]:
+    s, b = o(f"synclab/pool/{ours_name}"), o(f"synclab/pool/{base_name}")
+    print(f"{label:38} {fmt(s):>12} {fmt(b):>12} {fmt(g(go_name)):>12} {fmt(g(go_alloc)):>12} "
+          f"{ratio(s, b):>8} {ratio(s, g(go_name)):>8}")
+print("(target: Pool Get+Put at most half of new+delete, 32B)")
 print()
 print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/event (target <= 50)")
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")
@@ -111,7 +124,7 @@ p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
 # Every other benchmark program (the viewer's): medians as they come.
 for path in sorted(glob.glob(os.path.join(out, "r1", "synclab_*.json"))):
-    if path.endswith("synclab_core.json") or path.endswith("synclab_sync_bench.json"):
+    if os.path.basename(path) in ("synclab_core.json", "synclab_sync_bench.json", "synclab_pool_bench.json"):
         continue
     print(f"\n{os.path.basename(path)[:-5]}:")
     for b in json.load(open(path)).get("benchmarks", []):

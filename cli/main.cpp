@@ -2,7 +2,7 @@
 //
 //   synclab list
 //   synclab run NAME [--seed N] [--strategy random|rr] [--runtime sim|native]
-//                    [--procs N] [-o FILE] [--format json|text]
+//                    [--procs N] [--gc-every MS] [-o FILE] [--format json|text]
 //   synclab run --replay FILE [-o FILE] [--format json|text]
 //   synclab replay FILE [--from N] [--to N] [--interactive]
 //   synclab validate FILE
@@ -129,6 +129,7 @@ struct RunArgs {
   std::string strategy = "random";
   std::string runtime = "sim";
   int procs = 0;
+  std::int64_t gc_every_ms = 0;
   std::string out;
   std::string format = "json";
   std::string replay;
@@ -140,7 +141,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
   std::optional<Trace> recorded;
   if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name, or - for stdout"};
   if (cmd.count("--replay") > 0) {
-    for (const char* flag : {"--seed", "--strategy", "--runtime", "--procs"}) {
+    for (const char* flag : {"--seed", "--strategy", "--runtime", "--procs", "--gc-every"}) {
       if (cmd.count(flag) > 0) {
         throw Failure{kExitUsage, std::string(flag) + " cannot be combined with --replay (the trace says)"};
       }
@@ -159,6 +160,7 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     options.seed = recorded->meta.seed;
     options.strategy = *sim::StrategyByName(recorded->meta.strategy);
     options.procs = recorded->meta.procs;
+    options.gc_every_ns = recorded->meta.gc_every_ns;
     options.replay = recorded->schedule;
   } else {
     if (a.name.empty()) throw Failure{kExitUsage, "run: give a scenario NAME (see `synclab list`) or --replay FILE"};
@@ -170,9 +172,10 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
     options.seed = a.seed;
     options.strategy = *sim::StrategyByName(a.strategy);  // CLI11 checked the name
     options.procs = a.procs;
+    options.gc_every_ns = a.gc_every_ms * 1'000'000;
     if (options.runtime == scenarios::Runtime::kNative &&
-        (cmd.count("--seed") > 0 || cmd.count("--strategy") > 0)) {
-      throw Failure{kExitUsage, "--seed and --strategy apply to the sim runtime only"};
+        (cmd.count("--seed") > 0 || cmd.count("--strategy") > 0 || cmd.count("--gc-every") > 0)) {
+      throw Failure{kExitUsage, "--seed, --strategy and --gc-every apply to the sim runtime only"};
     }
   }
 
@@ -294,6 +297,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(Names(instrument::kRuntimeNames)));
   AddNumber(run_cmd, "--procs", run.procs, instrument::kMinProcs, instrument::kMaxProcs,
             "GOMAXPROCS, 1 to 256 (default: the scenario's, or the CPUs)");
+  AddNumber(run_cmd, "--gc-every", run.gc_every_ms, 0, instrument::kMaxGcEveryMs,
+            "Sim: a garbage collection (Pools rotate their caches) every MS ms of virtual time, "
+            "0 to 1000000 (default 0: only where the program calls gc())")
+      ->type_name("MS");
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
   run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
       ->check(CLI::IsMember({"json", "text"}));

@@ -20,10 +20,12 @@
 #include <x86intrin.h>
 #endif
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "synclab/rt/gc.h"
 #include "synclab/rt/sema.h"
 
 namespace synclab::native {
@@ -85,6 +87,93 @@ rt::SemaTable& GlobalSemtable() {
   return table;
 }
 
+// The native runtime's Ps: one per CPU, shared by every thread of the
+// process (plain threads and native runs alike, since they share Pools).
+// What stands in for Go's procPin: a thread pins by taking a P's slot with
+// one exchange and holds it until it unpins, as an M holds its P, so no
+// other thread touches that P's part of a Pool meanwhile. Go can simply
+// forbid preemption instead; an OS thread can be preempted anywhere, and a
+// lock per P is the cheapest exclusive claim that a GC can also wait for
+// (it stops the world by taking every slot). A thread tries first the P it
+// pinned last (at first, the P of the CPU it runs on), then the next ones,
+// as an M that finds its P busy looks for an idle one.
+class NativePs {
+ public:
+  static NativePs& Get() {
+    static NativePs* ps = new NativePs;  // immortal: Pools may outlive statics
+    return *ps;
+  }
+  int count() const { return n_; }
+  int Pin() noexcept;
+  void Unpin() noexcept;
+  int Current() const noexcept;
+  void StopTheWorld();
+  void StartTheWorld();
+
+ private:
+  NativePs() : n_(HardwareProcs()), slots_(new rt::detail::NativeP[std::size_t(n_)]) {}
+  const int n_;
+  std::unique_ptr<rt::detail::NativeP[]> slots_;
+  std::mutex gc_mu_;  // one GC at a time
+};
+
+// The P a thread pinned last is rt::detail::tls_native_p (runtime.h, whose
+// ProcPin tries it first inline); before its first pin, the P of the CPU it
+// runs on.
+int NativePs::Current() const noexcept {
+  if (rt::detail::tls_native_pid >= 0) return rt::detail::tls_native_pid;
+  const int cpu = sched_getcpu();
+  return cpu < 0 ? 0 : cpu % n_;
+}
+
+int NativePs::Pin() noexcept {
+  int i = Current();
+  for (int tried = 1;; tried++) {
+    std::atomic<std::uint32_t>& held = slots_[std::size_t(i)].held;
+    if (held.load(std::memory_order_relaxed) == 0 && held.exchange(1, std::memory_order_acquire) == 0) {
+      rt::detail::tls_native_p = &slots_[std::size_t(i)];
+      rt::detail::tls_native_pid = i;
+      return i;
+    }
+    i = (i + 1) % n_;
+    if (tried % n_ == 0) std::this_thread::yield();  // every P busy (or a GC)
+  }
+}
+
+void NativePs::Unpin() noexcept { rt::detail::tls_native_p->held.store(0, std::memory_order_release); }
+
+// Takes every P: waits for each pinned thread to unpin, keeps new pins out.
+void NativePs::StopTheWorld() {
+  gc_mu_.lock();
+  for (int i = 0; i < n_; i++) {
+    std::atomic<std::uint32_t>& held = slots_[std::size_t(i)].held;
+    while (held.exchange(1, std::memory_order_acquire) != 0) std::this_thread::yield();
+  }
+}
+
+void NativePs::StartTheWorld() {
+  for (int i = 0; i < n_; i++) slots_[std::size_t(i)].held.store(0, std::memory_order_release);
+  gc_mu_.unlock();
+}
+
+rt::GcState& NativeGcState() {
+  static rt::GcState* gc = new rt::GcState;  // immortal, like NativePs
+  return *gc;
+}
+
+// runtime.GC natively: the world stopped, poolCleanup, then the sweep.
+void NativeGC(const Site& site) {
+  NativePs& ps = NativePs::Get();
+  rt::GcState& gc = NativeGcState();
+  ps.StopTheWorld();
+  gc.cycles++;
+  rt::Emit(EventKind::kGoGc, 0, site, gc.cycles);
+  rt::detail::PoolCleanup(gc, site);
+  rt::Sweeper sweeper(gc);
+  ps.StartTheWorld();
+  sweeper.Sweep();
+}
+
 void BusyFor(std::int64_t ns) {
   std::int64_t end = SteadyNs() + ns;
   while (SteadyNs() < end) {
@@ -111,6 +200,12 @@ class PlainRuntime final : public rt::Runtime {
     rt::detail::RunFatalHandler(message);
   }
   rt::SemaTable& Semtable() override { return GlobalSemtable(); }
+  int ProcPin() override { return NativePs::Get().Pin(); }
+  void ProcUnpin() override { NativePs::Get().Unpin(); }
+  int Procs() override { return NativePs::Get().count(); }
+  int CurrentP() override { return NativePs::Get().Current(); }
+  void GC(const Site& site) override { NativeGC(site); }
+  rt::GcState& Gc() override { return NativeGcState(); }
 
   void Go(std::function<void()> fn, std::string_view, const Site&) override {
     std::thread([fn = std::move(fn)] {
@@ -174,6 +269,13 @@ class NativeRun final : public rt::Runtime {
   void Goyield() override { std::this_thread::yield(); }
   [[noreturn]] void Fatal(std::string_view message) override;
   rt::SemaTable& Semtable() override { return GlobalSemtable(); }
+  // Pools see the process's Ps, whatever procs says (see NativePs).
+  int ProcPin() override { return NativePs::Get().Pin(); }
+  void ProcUnpin() override { NativePs::Get().Unpin(); }
+  int Procs() override { return NativePs::Get().count(); }
+  int CurrentP() override { return NativePs::Get().Current(); }
+  void GC(const Site& site) override { NativeGC(site); }
+  rt::GcState& Gc() override { return NativeGcState(); }
 
   void Go(std::function<void()> fn, std::string_view name, const Site& site) override {
     Spawn(std::move(fn), name, rt::CurrentId(), site);
@@ -414,6 +516,8 @@ Result Run(const std::function<void()>& main, const Options& options) {
 }  // namespace synclab::native
 
 namespace synclab::rt::detail {
+
+int NativeProcPinSlow() noexcept { return native::NativePs::Get().Pin(); }
 
 Runtime& PlainRuntime() {
   static native::PlainRuntime runtime;

@@ -118,6 +118,7 @@ void go(std::function<void()> fn, std::string_view name, Site site) {
 void sleep(Duration d, Site site) { rt::Current().Sleep(d.count(), site); }
 Duration now(Site) { return Duration(rt::Nanotime()); }
 void gosched(Site site) { rt::Current().Gosched(site); }
+void gc(Site site) { rt::Current().GC(site); }
 void work(Duration d, Site site) { rt::Current().Work(d.count(), site); }
 void check(bool ok, std::string_view message, Site site) {
   if (!ok) rt::Current().CheckFailed(message, site);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "internal.h"
+#include "synclab/rt/gc.h"
 #include "synclab/rt/sema.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -159,7 +160,8 @@ struct Taken {
 class SimRuntime final : public rt::Runtime {
  public:
   explicit SimRuntime(const Options& o)
-      : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)) {}
+      : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)),
+        next_gc_(o.gc_every_ns > 0 ? o.gc_every_ns : kNever) {}
 
   Result Run(const std::function<void()>& main);
 
@@ -178,6 +180,18 @@ class SimRuntime final : public rt::Runtime {
     throw FatalError(std::string(message));
   }
   rt::SemaTable& Semtable() override { return semtable_; }
+  // procPin: m.locks++, so the goroutine is not preempted and keeps its P
+  // (it does not park while pinned). During teardown a goroutine may be
+  // unwound off any P; nothing else runs then, so P 0 is as good as any.
+  int ProcPin() override {
+    cur_->locks++;
+    return cur_->p >= 0 ? cur_->p : 0;
+  }
+  void ProcUnpin() override { cur_->locks--; }
+  int Procs() override { return procs_; }
+  int CurrentP() override { return cur_ != nullptr ? cur_->p : -1; }
+  void GC(const Site& site) override;
+  rt::GcState& Gc() override { return gc_; }
   void Go(std::function<void()> fn, std::string_view name, const Site& site) override;
   void Sleep(std::int64_t ns, const Site& site) override;
   void Gosched(const Site& site) override;
@@ -207,6 +221,9 @@ class SimRuntime final : public rt::Runtime {
   void Assign(int p, Taken w);
   void PutRunnext(P& p, SimG* g);
   void MaybePreempt(SimG* g);
+  void MaybeCollect();
+  bool OthersLocked() const;
+  void CollectGarbage(const Site& site);
   bool TimerDue(int p) const;
   void LeaveP(SimG* g) {
     ps_[std::size_t(g->p)].cur = nullptr;
@@ -239,6 +256,8 @@ class SimRuntime final : public rt::Runtime {
   std::uint64_t timer_seq_ = 0;
   std::vector<std::unique_ptr<SimG>> gs_;  // creation order; id = index + 1
   rt::SemaTable semtable_;
+  rt::GcState gc_;
+  std::int64_t next_gc_;  // when the next automatic GC is due (kNever: none)
   rt::ThreadCtx ctx_;
 
   SimG* cur_ = nullptr;
@@ -368,6 +387,7 @@ Result SimRuntime::Run(const std::function<void()>& main) {
     if ((*it)->fiber) Resume(it->get());
   }
   rt::detail::tls_ctx = saved;
+  rt::detail::PoolWorldEnd(gc_);  // Pools that outlive the run forget it
   if (!replay_error_.empty()) throw ReplayError(replay_error_);
   if (replay_pos_ < options_.replay.size() && outcome_.status != Status::kLimit) {
     throw ReplayError("replay diverged: the run ended after " + std::to_string(replay_pos_) +
@@ -408,6 +428,43 @@ void SimRuntime::Point(std::int64_t cost_ns) {
   }
   SwitchTo(PickNext());  // back here when g's step is next: clock_ == g->t
   MaybePreempt(g);
+  if (clock_ >= next_gc_) MaybeCollect();
+}
+
+// Whether a goroutine other than the current one cannot be stopped now:
+// pinned, or holding a runtime lock (Go's STW waits for m.locks == 0).
+// Such goroutines are running: they neither park nor get preempted.
+bool SimRuntime::OthersLocked() const {
+  for (const P& p : ps_)
+    if (p.cur != nullptr && p.cur != cur_ && p.cur->locks > 0) return true;
+  return false;
+}
+
+// An automatic GC is due: the goroutine stepping now runs it, unless it or
+// another cannot be stopped yet (then the next point tries again). Go does
+// not start a GC from an M with m.locks > 0 either.
+void SimRuntime::MaybeCollect() {
+  if (Over() || cur_->locks > 0 || OthersLocked()) return;
+  next_gc_ = (clock_ / options_.gc_every_ns + 1) * options_.gc_every_ns;
+  CollectGarbage(Site{});
+}
+
+// runtime.GC: stop the world (wait, one scheduling point at a time, for the
+// goroutines that cannot be stopped), then collect.
+void SimRuntime::GC(const Site& site) {
+  if (Over()) return;
+  Point(rt::kSwitchNs);
+  while (!Over() && OthersLocked()) Point(rt::kStepNs);
+  if (!Over()) CollectGarbage(site);
+}
+
+// The stop-the-world part has no scheduling point: nothing else runs until
+// poolCleanup is done. Sweeping (item destructors, user code) comes after.
+void SimRuntime::CollectGarbage(const Site& site) {
+  gc_.cycles++;
+  EmitAs(cur_->id, EventKind::kGoGc, 0, site, std::int64_t(gc_.cycles));
+  rt::detail::PoolCleanup(gc_, site);
+  rt::Sweeper(gc_).Sweep();
 }
 
 // sysmon's retake: a goroutine whose P has run one slice (10 ms since the

@@ -261,7 +261,9 @@ void WriteTrace(const Trace& t, Out& o) {
     // set anyway, so every Trace still reads back equal.
     if (m.runtime != "native" || m.seed != 0 || !m.strategy.empty())
       r.Int("seed", m.seed).Str("strategy", m.strategy);
-    r.Int("procs", m.procs).End();
+    r.Int("procs", m.procs);
+    if (m.gc_every_ns != 0) r.Int("gc_every_ns", m.gc_every_ns);  // left out when none
+    r.End();
   }
 
   WriteTable(o, "sites", t.sites, [&](const SiteInfo& s, std::size_t i) {
@@ -489,7 +491,7 @@ std::string OneOf(const std::string_view (&names)[N]) {
 // Held to what the command line accepts, so whatever reads a trace can run
 // it again as it says (`run --replay`).
 void ReadMeta(const json& j, Meta& m) {
-  Record r(j, "meta", Where::kNoIndex, {"scenario", "runtime", "seed", "strategy", "procs"});
+  Record r(j, "meta", Where::kNoIndex, {"scenario", "runtime", "seed", "strategy", "procs", "gc_every_ns"});
   m.scenario = r.Str("scenario");
   m.runtime = r.Str("runtime");
   if (std::find(std::begin(kRuntimeNames), std::end(kRuntimeNames), m.runtime) == std::end(kRuntimeNames))
@@ -504,6 +506,11 @@ void ReadMeta(const json& j, Meta& m) {
   if (!sim && !m.strategy.empty())
     Throw(r.At("strategy"), QuoteShort(m.strategy) + " in a native trace (only sim runs have a strategy)");
   m.procs = ToInt<int>(r.Get("procs"), r.At("procs"), kMinProcs, kMaxProcs);
+  if (r.Find("gc_every_ns")) {  // sim only; absent: no GCs
+    m.gc_every_ns = ToInt<std::int64_t>(r.Get("gc_every_ns"), r.At("gc_every_ns"), 0, kMaxGcEveryNs);
+    if (!sim && m.gc_every_ns != 0)
+      Throw(r.At("gc_every_ns"), "in a native trace (only sim runs collect on a schedule)");
+  }
 }
 
 void ReadSites(const json& j, std::vector<SiteInfo>& out) {

@@ -132,6 +132,7 @@ std::string FirstDifference(const Trace& a, const Trace& b) {
   if (ma.seed != mb.seed) return "meta.seed";
   if (ma.strategy != mb.strategy) return "meta.strategy";
   if (ma.procs != mb.procs) return "meta.procs";
+  if (ma.gc_every_ns != mb.gc_every_ns) return "meta.gc_every_ns";
   for (std::string where : {FirstIn("sites", a.sites, b.sites), FirstIn("goroutines", a.goroutines, b.goroutines),
                             FirstIn("objects", a.objects, b.objects), FirstIn("events", a.events, b.events),
                             FirstIn("schedule", a.schedule, b.schedule)}) {

@@ -36,6 +36,9 @@ extern const Scenario kAtomicLostUpdate;
 extern const Scenario kAtomicAdd;
 extern const Scenario kAtomicValueConfig;
 extern const Scenario kAtomicPointerPublish;
+extern const Scenario kPoolPerPReuse;
+extern const Scenario kPoolSteal;
+extern const Scenario kPoolVictimRotation;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -48,6 +51,7 @@ const Scenario* const kAll[] = {
     &kCondSignalVsBroadcast, &kCondQueue, &kCondWaitWithoutLoop, &kOnceLazyInit, &kOnceBrokenCasOnce,
     &kOnceNestedDeadlock, &kOncePanicStillDone, &kAtomicAdd, &kAtomicLostUpdate, &kAtomicValueConfig,
     &kAtomicPointerPublish,
+    &kPoolPerPReuse, &kPoolSteal, &kPoolVictimRotation,
 };
 }  // namespace
 
@@ -74,12 +78,14 @@ instrument::Trace Run(const Scenario& s, const RunOptions& o) {
     so.procs = o.procs > 0 ? o.procs : s.default_procs;
     so.replay.assign(o.replay.begin(), o.replay.end());
     so.max_steps = o.max_steps;
+    so.gc_every_ns = o.gc_every_ns;
     so.sink = &recorder;
     sim::Result r = sim::Run(main, so);
     meta.runtime = "sim";
     meta.seed = o.seed;
     meta.strategy = std::string(sim::Name(o.strategy));
     meta.procs = so.procs;
+    meta.gc_every_ns = o.gc_every_ns;
     return recorder.Finish(std::move(meta), r.outcome, r.schedule);
   }
   native::Options no;

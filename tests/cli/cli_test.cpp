@@ -127,6 +127,7 @@ TEST_SUITE("cli") {
     for (const char* args : {"run no/such-scenario", "run mutex/counter --strategy bogus",
                              "run mutex/counter --procs 0", "run mutex/counter --runtime jvm",
                              "frobnicate", "", "run mutex/counter --runtime native --seed 3",
+                             "run mutex/counter --runtime native --gc-every 1", "run --replay x.json --gc-every 1",
                              "run mutex/counter --replay x.json"}) {
       CAPTURE(args);
       Result r = box.Run(args);
@@ -151,6 +152,12 @@ TEST_SUITE("cli") {
              std::pair{"run mutex/trylock --procs 0", std::string("--procs: 0 is out of range 1-256\n")},
              std::pair{"run mutex/trylock --procs 257", std::string("--procs: 257 is out of range 1-256\n")},
              std::pair{"run mutex/trylock --procs 0x10", std::string("--procs: \"0x10\" is not a decimal number from 1 to 256\n")},
+             std::pair{"run mutex/trylock --gc-every 1000001",
+                       std::string("--gc-every: 1000001 is out of range 0-1000000\n")},
+             std::pair{"run mutex/trylock --gc-every 1.5",
+                       std::string("--gc-every: \"1.5\" is not a decimal number from 0 to 1000000\n")},
+             std::pair{"run mutex/trylock --gc-every -1",
+                       std::string("--gc-every: \"-1\" is not a decimal number from 0 to 1000000\n")},
              std::pair{"replay t.json --to -1", "--to: \"-1\"" + seeds},
              std::pair{"replay t.json --from 99999999999999999999",
                        std::string("--from: 99999999999999999999 is out of range 0-18446744073709551615\n")},
@@ -262,10 +269,22 @@ TEST_SUITE("cli") {
     CHECK(box.Read("a.json") != box.Read("c.json"));
   }
 
+  TEST_CASE("run --gc-every collects every MS ms of virtual time and the trace says so") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation --gc-every 1 -o gc.json").code == 0);
+    const std::string json = box.Read("gc.json");
+    CHECK(json.find("\"procs\":2,\"gc_every_ns\":1000000}") != std::string::npos);
+    std::size_t gcs = 0;
+    for (std::size_t at = json.find("\"go.gc\""); at != std::string::npos; at = json.find("\"go.gc\"", at + 1)) gcs++;
+    CHECK(gcs >= 3);  // the run lasts over 3 ms
+    REQUIRE(box.Run("run mutex/starvation --gc-every 0 -o none.json").code == 0);
+    CHECK(box.Read("none.json").find("go.gc") == std::string::npos);
+  }
+
   TEST_CASE("run --replay re-executes the recorded schedule and gives the same trace") {
     Sandbox box;
     for (const char* args : {"mutex/abba-deadlock --seed 9", "counter/lost-update --seed 2 --procs 4",
-                             "mutex/starvation --strategy rr"}) {
+                             "mutex/starvation --strategy rr", "pool/steal --seed 4 --gc-every 1"}) {
       CAPTURE(args);
       int code = box.Run(std::string("run ") + args + " -o rec.json").code;
       Result r = box.Run("run --replay rec.json -o again.json");

@@ -280,6 +280,27 @@ TEST_SUITE("instrument.json") {
     CHECK(ReadJson(SampleWith("\"strategy\":\"random\"", "\"strategy\":\"rr\"")).meta.strategy == "rr");
   }
 
+  TEST_CASE("gc_every_ns is written only when set and held to the command line's bounds") {
+    Trace t = Sample();
+    CHECK(ToJson(t).find("gc_every_ns") == std::string::npos);
+    t.meta.gc_every_ns = 2'000'000;
+    const std::string text = ToJson(t);
+    CHECK(text.find("\"procs\":2,\"gc_every_ns\":2000000}") != std::string::npos);
+    CHECK(ReadJson(text) == t);
+    CHECK(ReadJson(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":1000000000000")).meta.gc_every_ns ==
+          kMaxGcEveryNs);
+    CHECK(ReadError(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":1000000000001")) ==
+          "meta.gc_every_ns: 1000000000001 is out of range 0-1000000000000");
+    CHECK(ReadError(Replace(text, "\"gc_every_ns\":2000000", "\"gc_every_ns\":-1")) ==
+          "meta.gc_every_ns: -1 is out of range 0-1000000000000");
+    CHECK(FirstDifference(t, Sample()) == "meta.gc_every_ns");
+    Trace native = Sample();
+    native.meta = {"mutex/starvation", "native", 0, "", 8};
+    native.schedule.clear();
+    CHECK(ReadError(Replace(ToJson(native), "\"procs\":8", "\"procs\":8,\"gc_every_ns\":5")) ==
+          "meta.gc_every_ns: in a native trace (only sim runs collect on a schedule)");
+  }
+
   TEST_CASE("a native trace has neither a strategy nor a schedule") {
     Trace t = Sample();
     t.meta = {"mutex/starvation", "native", 0, "", 8};

@@ -48,7 +48,8 @@ std::vector<Trace> Bases() {
   std::vector<Trace> bases;
   for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock", "mutex/forgotten-unlock",
                            "waitgroup/negative-counter", "counter/lost-update", "rwmutex/writer-blocks-new-readers",
-                           "cond/queue", "once/lazy-init", "atomic/value-config", "atomic/lost-update"}) {
+                           "cond/queue", "once/lazy-init", "atomic/value-config", "atomic/lost-update",
+                           "pool/steal", "pool/victim-rotation"}) {
     scenarios::RunOptions o;
     o.seed = 3;
     bases.push_back(scenarios::Run(*scenarios::Find(name), o));

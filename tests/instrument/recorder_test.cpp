@@ -1,6 +1,9 @@
 // Tests of the Recorder: dense ids, seq order, the outcome's event.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "synclab/atomic.h"
 #include "synclab/atomic_value.h"
 #include "synclab/go.h"
@@ -52,6 +55,28 @@ TEST_SUITE("instrument.recorder sim") {
     CHECK(t.objects[1].kind == trace::ObjectKind::kSema);
     CHECK(t.objects[1].name == "mu.sema");
     CHECK(t.objects[1].parent == 1);
+    CHECK(instrument::Validate(t) == "");
+  }
+
+  TEST_CASE("the text of str fields outlives the emitter and the recorder's buffers") {
+    const std::int64_t a = 1, b = 2;
+    Trace t = RecordSim([&] {
+      ObjectId pool = rt::RegisterObject(trace::ObjectKind::kPool, "pool", 0, Site::current());
+      std::string text = "first";
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), a, std::string_view(text));
+      text = "xxxxx";  // the event keeps its own copy
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), b, std::string_view("second"));
+      rt::Emit(trace::EventKind::kPoolGetNew, pool, Site::current(), a, std::string_view("first"));
+    });
+    CHECK(t.strings == std::vector<std::string>{"first", "second"});
+    std::vector<std::int64_t> labels, items;
+    for (const instrument::TraceEvent& e : t.events) {
+      if (e.kind != trace::EventKind::kPoolGetNew) continue;
+      items.push_back(e.f[0]);
+      labels.push_back(e.f[1]);
+    }
+    CHECK(items == std::vector<std::int64_t>{1, 2, 1});
+    CHECK(labels == std::vector<std::int64_t>{1, 2, 1});
     CHECK(instrument::Validate(t) == "");
   }
 

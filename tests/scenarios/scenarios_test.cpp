@@ -76,6 +76,8 @@ TEST_SUITE("scenarios sim") {
         {"atomic/lost-update", rt::Status::kAssert},
         {"atomic/value-config", rt::Status::kPanic},
         {"atomic/pointer-publish", rt::Status::kOk},
+        {"pool/per-p-reuse", rt::Status::kOk},       {"pool/steal", rt::Status::kOk},
+        {"pool/victim-rotation", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -213,6 +215,51 @@ TEST_SUITE("scenarios sim") {
     CHECK(recorded);
   }
 
+  TEST_CASE("pool/per-p-reuse calls New once per P and then reuses each P's private buffer for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      Trace t = RunSim("pool/per-p-reuse", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kPoolGetNew) == 2);
+      CHECK(Count(t, trace::EventKind::kPoolGetPrivate) == 6);
+      CHECK(Count(t, trace::EventKind::kPoolPutPrivate) == 8);
+      CHECK(Count(t, trace::EventKind::kPoolPutShared) == 0);
+      CHECK(Count(t, trace::EventKind::kPoolGetSteal) == 0);
+    }
+  }
+
+  TEST_CASE("pool/steal steals the shared buffers oldest first and drops the drained dequeue for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      Trace t = RunSim("pool/steal", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kPoolChainGrow) == 2);
+      CHECK(Count(t, trace::EventKind::kPoolGetSteal) == 10);
+      CHECK(Count(t, trace::EventKind::kPoolDequeueRelease) == 10);
+      CHECK(Count(t, trace::EventKind::kPoolChainDrop) == 1);
+      CHECK(Count(t, trace::EventKind::kPoolGetPrivate) == 0);  // buf1 stays put
+    }
+  }
+
+  TEST_CASE("pool/victim-rotation finds its buffer in the victim after one GC and not after two") {
+    Trace t = RunSim("pool/victim-rotation");
+    CHECK(Count(t, trace::EventKind::kGoGc) == 3);
+    CHECK(Count(t, trace::EventKind::kPoolGcRotate) == 3);
+    CHECK(Count(t, trace::EventKind::kPoolGetVictimPrivate) == 1);
+    CHECK(Count(t, trace::EventKind::kPoolGetNew) == 2);
+  }
+
+  TEST_CASE("a run with gc_every replays to the same trace") {
+    scenarios::RunOptions o;
+    o.seed = 3;
+    o.gc_every_ns = 1'000'000;
+    Trace first = scenarios::Run(*scenarios::Find("mutex/starvation"), o);
+    CHECK(Count(first, trace::EventKind::kGoGc) >= 3);
+    CHECK(first.meta.gc_every_ns == 1'000'000);
+    o.replay = first.schedule;
+    CHECK(scenarios::Run(*scenarios::Find("mutex/starvation"), o) == first);
+  }
+
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {
     for (const scenarios::Scenario* s : scenarios::All()) {
       CAPTURE(s->name);
@@ -258,7 +305,8 @@ TEST_SUITE("scenarios native") {
     for (std::string_view name :
          {"mutex/trylock", "mutex/unlock-unlocked", "mutex/not-reentrant", "mutex/abba-deadlock", "mutex/starvation",
           "rwmutex/unlock-unlocked", "once/nested-deadlock", "once/panic-still-done", "atomic/value-config",
-          "rwmutex/readers-together", "waitgroup/fan-out", "cond/queue", "atomic/add"}) {
+          "rwmutex/readers-together", "waitgroup/fan-out", "cond/queue", "atomic/add",
+          "pool/per-p-reuse", "pool/steal", "pool/victim-rotation"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;

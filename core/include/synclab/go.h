@@ -7,6 +7,7 @@
 //   synclab::gosched();                    // Go: runtime.Gosched()
 //   synclab::work(300us);                  // burn CPU for a while (sim: advances the clock)
 //   synclab::check(n == 1000, "n = ...");  // scenario assertion (like t.Errorf)
+//   synclab::gc();                         // Go: runtime.GC() (rotates Pools' caches)
 //
 // On a plain thread go() starts a detached std::thread, as Go does not join
 // goroutines either: wait for them with a WaitGroup.
@@ -40,6 +41,11 @@ void gosched(Site site = Site::current());
 // advances the virtual clock by d (cut where the time slice ends: Go
 // preempts running code asynchronously).
 void work(Duration d, Site site = Site::current());
+
+// Runs a garbage collection (Go's runtime.GC): stops the world and rotates
+// every Pool's cache of this runtime into its victim, dropping the previous
+// victim (rt/gc.h, pool.h). Must not be called while pinned.
+void gc(Site site = Site::current());
 
 // Records a failed scenario assertion (outcome `assert`) unless ok. The run
 // goes on, like Go's t.Errorf. On a plain thread it prints the message to

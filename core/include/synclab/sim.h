@@ -59,6 +59,12 @@ struct Options {
   // choice); afterwards `strategy` decides.
   std::vector<GoroutineId> replay;
   std::uint64_t max_steps = 50'000'000;
+  // A garbage collection (rt/gc.h) every this many ns of virtual time: at
+  // the first scheduling point at or after each multiple of it, once no
+  // goroutine is pinned or holds a runtime lock, run by the goroutine that
+  // steps there (Go's GC is started by an allocating goroutine). 0: never
+  // (gc() still runs one when called).
+  std::int64_t gc_every_ns = 0;
   rt::Sink* sink = nullptr;
 };
 

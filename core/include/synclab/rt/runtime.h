@@ -65,6 +65,7 @@ class Sink {
 
 class Runtime;
 class SemaTable;
+struct GcState;
 
 // A goroutine as the runtime sees it. Runtimes derive from it.
 struct G {
@@ -117,6 +118,25 @@ class Runtime {
   [[noreturn]] virtual void Fatal(std::string_view message) = 0;
   // The semaphore table of this runtime (sema.h).
   virtual SemaTable& Semtable() = 0;
+
+  // Go's procPin: keeps the current goroutine on its P until ProcUnpin and
+  // returns the P's id, 0 <= id < Procs(). Pins do not nest, and a pinned
+  // goroutine must not block. Sim: the goroutine is not preempted (m.locks++,
+  // as in Go) and so stays on its P. Native: the thread holds the P's slot,
+  // which no other thread can pin meanwhile (see gc.h).
+  virtual int ProcPin() = 0;
+  virtual void ProcUnpin() = 0;
+  // GOMAXPROCS: the number of Ps (sim: Options::procs; native: one per CPU).
+  virtual int Procs() = 0;
+  // The P the current goroutine runs on (sim), or, natively, the one the
+  // thread holds while pinned, else the one it would try first.
+  virtual int CurrentP() = 0;
+  // Go's runtime.GC as far as synclab has one: stops the world (waits until
+  // no goroutine is pinned) and runs sync's poolCleanup (gc.h).
+  virtual void GC(const Site& site) = 0;
+  // This runtime's world: its GC cycles and its Pools (gc.h). A sim run has
+  // one of its own; native runs and plain threads share the process's.
+  virtual GcState& Gc() = 0;
 
   // The operations behind go.h, for the current goroutine.
   virtual void Go(std::function<void()> fn, std::string_view name, const Site& site) = 0;
@@ -283,6 +303,32 @@ inline void Park(WaitReason reason, ObjectId obj, const Site& site, ParkUnlock u
 }
 inline void Ready(G* g, ObjectId obj, const Site& site) { Current().Ready(g, obj, site); }
 inline std::int64_t Nanotime() { return Current().Nanotime(); }
+
+namespace detail {
+// A P of the native runtime (native.cpp): a thread pins by taking `held`.
+struct alignas(128) NativeP {  // a cache line pair of its own
+  std::atomic<std::uint32_t> held{0};
+};
+// The P this thread holds while pinned, or pinned last (null: never yet),
+// and its id. A thread tries it first: one exchange when nobody took it.
+inline constinit thread_local NativeP* tls_native_p = nullptr;
+inline constinit thread_local int tls_native_pid = -1;
+int NativeProcPinSlow() noexcept;  // the first pin, or the P is taken
+}  // namespace detail
+inline int ProcPin() {
+  if (ThreadCtx* c = detail::tls_ctx; c != nullptr) return c->runtime->ProcPin();
+  if (detail::NativeP* p = detail::tls_native_p;
+      p != nullptr && p->held.exchange(1, std::memory_order_acquire) == 0) {
+    return detail::tls_native_pid;
+  }
+  return detail::NativeProcPinSlow();
+}
+inline void ProcUnpin() {
+  if (ThreadCtx* c = detail::tls_ctx; c != nullptr) return c->runtime->ProcUnpin();
+  detail::tls_native_p->held.store(0, std::memory_order_release);
+}
+inline int Procs() { return Current().Procs(); }
+inline int CurrentP() { return Current().CurrentP(); }
 inline bool CanSpin(int iter) { return Current().CanSpin(iter); }
 inline void Goyield() { Current().Goyield(); }
 

@@ -16,6 +16,7 @@
 #include "synclab/instrument/kinds/goroutine.h"
 #include "synclab/instrument/kinds/mutex.h"
 #include "synclab/instrument/kinds/once.h"
+#include "synclab/instrument/kinds/pool.h"
 #include "synclab/instrument/kinds/rwmutex.h"
 #include "synclab/instrument/kinds/sema.h"
 #include "synclab/instrument/kinds/var.h"

@@ -25,6 +25,9 @@ inline constexpr std::string_view kTraceFormat = "synclab-trace";
 inline constexpr int kMinProcs = 1;
 inline constexpr int kMaxProcs = 256;
 inline constexpr std::string_view kRuntimeNames[] = {"sim", "native"};
+// sim: a garbage collection every so many ms of virtual time (0: none).
+inline constexpr std::int64_t kMaxGcEveryMs = 1'000'000;
+inline constexpr std::int64_t kMaxGcEveryNs = kMaxGcEveryMs * 1'000'000;
 
 using Id = std::uint32_t;  // a dense trace id; 0 = none
 
@@ -70,6 +73,7 @@ struct Meta {
   std::uint64_t seed = 0;  // sim only
   std::string strategy;    // sim only: "random", "rr"
   int procs = 0;
+  std::int64_t gc_every_ns = 0;  // sim only: sim::Options::gc_every_ns (0: none)
   friend bool operator==(const Meta&, const Meta&) = default;
 };
 

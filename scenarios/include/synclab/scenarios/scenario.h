@@ -53,6 +53,7 @@ struct RunOptions {
   int procs = 0;                     // 0: the scenario's default (sim) / the CPUs (native)
   std::vector<instrument::Id> replay;  // sim: decisions to replay first
   std::uint64_t max_steps = 50'000'000;
+  std::int64_t gc_every_ns = 0;      // sim: a GC every this many ns of virtual time (0: none)
 };
 
 // Runs the scenario with a recorder attached and returns its trace.

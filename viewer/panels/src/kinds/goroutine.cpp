@@ -29,6 +29,10 @@ constexpr EventText kEvents[] = {
      "The goroutine computes for a while without touching shared state."},
     {"go.end",
      "The goroutine's function returned."},
+    {"go.gc",
+     "A garbage collection, run by this goroutine with the world stopped (runtime.GC, or "
+     "one the runtime started): every Pool's cache moves to its victim and the old victim "
+     "is dropped (the pool.gc.rotate events that follow)."},
 };
 
 }  // namespace
