@@ -18,12 +18,17 @@ extern const Scenario kMutexAbbaDeadlock;
 extern const Scenario kMutexForgottenUnlock;
 extern const Scenario kCounterLostUpdate;
 extern const Scenario kWaitGroupNegativeCounter;
+extern const Scenario kMapReadMostly;
+extern const Scenario kMapPromotion;
+extern const Scenario kMapExpunge;
+extern const Scenario kMapRangePromotes;
 
 namespace {
 const Scenario* const kAll[] = {
     &kMutexCounter,       &kMutexStarvation,   &kMutexTryLock,      &kMutexUnlockUnlocked,
     &kMutexNotReentrant,  &kMutexAbbaDeadlock, &kMutexForgottenUnlock, &kCounterLostUpdate,
-    &kWaitGroupNegativeCounter,
+    &kWaitGroupNegativeCounter, &kMapReadMostly,     &kMapPromotion,      &kMapExpunge,
+    &kMapRangePromotes,
 };
 }  // namespace
 

@@ -136,6 +136,11 @@ TEST_SUITE("instrument.json") {
           case trace::FieldType::kG: e.f[i] = 2; break;
           case trace::FieldType::kObj: e.f[i] = 1; break;
           case trace::FieldType::kReason: e.f[i] = std::int64_t((k + i) % std::size_t(WaitReason::kCount)); break;
+          case trace::FieldType::kStr:
+            t.strings.push_back("s" + std::to_string(t.strings.size()));
+            e.f[i] = std::int64_t(t.strings.size());
+            break;
+          case trace::FieldType::kPtr: e.f[i] = std::int64_t(k + i); break;
           default: e.f[i] = (k % 3 == 0) ? std::numeric_limits<std::int64_t>::min() + std::int64_t(i)
                                          : std::numeric_limits<std::int64_t>::max() - std::int64_t(i);
         }

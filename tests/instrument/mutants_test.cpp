@@ -47,7 +47,8 @@ const T& OneOf(Rng& rng, const std::vector<T>& v) {
 std::vector<Trace> Bases() {
   std::vector<Trace> bases;
   for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock",
-                           "mutex/forgotten-unlock", "waitgroup/negative-counter", "counter/lost-update"}) {
+                           "mutex/forgotten-unlock", "waitgroup/negative-counter", "counter/lost-update",
+                           "map/expunge"}) {
     scenarios::RunOptions o;
     o.seed = 3;
     bases.push_back(scenarios::Run(*scenarios::Find(name), o));

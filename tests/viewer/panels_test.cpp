@@ -59,9 +59,13 @@ void DrawAll(Gui& gui, const Model& m, const Cursor& c, Views& v) {
   {
     const Drawn drawn;
     if (!t.objects.empty()) CHECK(drawn.Visible(instrument::ObjectLabel(t, t.objects[0].id)));
-    const bool mutex = std::any_of(t.objects.begin(), t.objects.end(),
-                                   [](const auto& o) { return o.kind == trace::ObjectKind::kMutex; });
-    if (mutex) CHECK(drawn.Has("waiters = "));
+    // The inspectors of objects of their own (parts are folded in their owner).
+    auto any = [&](trace::ObjectKind kind) {
+      return std::any_of(t.objects.begin(), t.objects.end(),
+                         [&](const auto& o) { return o.kind == kind && o.parent == 0; });
+    };
+    if (any(trace::ObjectKind::kMutex)) CHECK(drawn.Has("waiters = "));
+    if (any(trace::ObjectKind::kMap)) CHECK(drawn.Has("misses "));
   }
   gui.Frame([&] {
     DrawHelp({{"Right / Left", "Step forward / back one event"}});
