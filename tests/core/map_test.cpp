@@ -399,6 +399,30 @@ TEST_SUITE("core.map sim") {
     });
   }
 
+  // The snapshot Range walks is the read.m a later dirtyLocked copies: its
+  // deleted entries get expunged while Range is on its way.
+  TEST_CASE("Range skips entries expunged while it walks") {
+    OnOneP([](SMap& m, auto since) {
+      StoreAndPromote(m, {{"a", 1}, {"b", 2}, {"c", 3}});
+      Since s = since();
+      std::vector<std::string> seen;
+      m.Range([&](const std::string& k, int) {
+        if (seen.empty()) {
+          for (const char* other : {"a", "b", "c"}) {
+            if (k != other) m.Delete(other);
+          }
+          m.Store("new", 4);  // dirtyLocked: the two deleted entries are expunged
+        }
+        seen.push_back(k);
+        return true;
+      });
+      CHECK(seen.size() == 1);
+      auto names = s.Names();
+      CHECK(std::count(names.begin(), names.end(), "map.expunge") == 2);
+      CHECK(std::count(names.begin(), names.end(), "map.range.entry") == 3);
+    });
+  }
+
   // Go's TestMapRangeNestedCall (issue 46399): f may use the Map.
   TEST_CASE("Range's callback may call every method of the Map") {
     OnOneP([](SMap& m, auto) {
