@@ -620,6 +620,25 @@ TEST_SUITE("core.map") {
     }
   }
 
+  // Load has an inline copy of its fast path for plain threads.
+  TEST_CASE("on a plain thread Loads count misses and promote at len(dirty) as in a runtime") {
+    Map<int, int> m;
+    m.Store(1, 1);
+    m.Store(2, 2);
+    m.Store(3, 3);
+    CHECK(m.Load(9) == std::nullopt);  // not in dirty either: still a miss
+    CHECK(m.Load(1) == 1);
+    CHECK(m.misses() == 2);
+    CHECK(m.dirty_len() == 3);
+    CHECK(m.Load(2) == 2);  // the third miss promotes
+    CHECK(m.misses() == 0);
+    CHECK(m.dirty_len() == -1);
+    CHECK(m.read_len() == 3);
+    CHECK(m.Load(3) == 3);  // from read.m: no miss
+    CHECK(m.Load(9) == std::nullopt);
+    CHECK(m.misses() == 0);
+  }
+
   TEST_CASE("values are copied in and out and destroyed with the Map") {
     auto counter = std::make_shared<int>(0);
     {

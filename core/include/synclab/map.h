@@ -262,7 +262,7 @@ class Map : private detail::MapBase {
     rt::Step step(id_);
     return View(read_.load());
   }
-  std::optional<V> LoadEntry(Entry* e, const K& key, trace::EventKind kind, const Site& site);
+  const Box* LoadEntry(Entry* e, const K& key, trace::EventKind kind, const Site& site);
   std::optional<const Box*> TrySwap(Entry* e, Box* box, const K& key, const Site& site);
   bool UnexpungeLocked(Entry* e, const K& key, const Site& site);
   Box* SwapLocked(Entry* e, Box* box, const K& key, trace::EventKind kind, const Site& site);
@@ -275,6 +275,7 @@ class Map : private detail::MapBase {
   // whether it came from dirty.
   enum class DirtyLookup { kKeep, kDelete };
   std::pair<Entry*, bool> Lookup(const K& key, DirtyLookup mode, const Site& site);
+  [[gnu::noinline]] std::pair<Entry*, bool> LookupLocked(const K& key, DirtyLookup mode, const Site& site);
 
   // --- under mu ---
   void MissLocked(const Site& site);
@@ -349,6 +350,14 @@ std::pair<typename Map<K, V>::Entry*, bool> Map<K, V>::Lookup(const K& key, Dirt
     }
   }
   if (e != nullptr || !amended) return {e, false};
+  return LookupLocked(key, mode, site);
+}
+
+// Lookup once read.m lacked the key and was amended: under mu.
+template <MapKey K, std::copy_constructible V>
+std::pair<typename Map<K, V>::Entry*, bool> Map<K, V>::LookupLocked(const K& key, DirtyLookup mode,
+                                                                    const Site& site) {
+  Entry* e = nullptr;
   bool from_dirty = false;
   Locked(site, [&] {
     View read(nullptr);
@@ -390,20 +399,34 @@ std::pair<typename Map<K, V>::Entry*, bool> Map<K, V>::Lookup(const K& key, Dirt
 template <MapKey K, std::copy_constructible V>
 std::optional<V> Map<K, V>::Load(const K& key, Site site) {
   rt::EpochGuard pin;
-  auto [e, from_dirty] = Lookup(key, DirtyLookup::kKeep, site);
-  if (e == nullptr) return std::nullopt;
-  return LoadEntry(e, key, from_dirty ? trace::EventKind::kMapLoadDirtyHit : trace::EventKind::kMapLoadReadHit,
-                   site);
+  const Box* p;
+  if (rt::Ctx() == nullptr) {
+    // A plain thread: the same steps with no scheduling point and no event,
+    // inline (as Mutex's fast path): one load of read, a lookup, one load
+    // of the entry.
+    const View read(read_.load());
+    Entry* e = read.Find(key);
+    if (e == nullptr && read.amended) e = LookupLocked(key, DirtyLookup::kKeep, site).first;
+    if (e == nullptr) return std::nullopt;
+    p = e->p.load();
+  } else {
+    auto [e, from_dirty] = Lookup(key, DirtyLookup::kKeep, site);
+    if (e == nullptr) return std::nullopt;
+    p = LoadEntry(e, key, from_dirty ? trace::EventKind::kMapLoadDirtyHit : trace::EventKind::kMapLoadReadHit,
+                  site);
+  }
+  if (!Real(p)) return std::nullopt;
+  return std::optional<V>(p->value);  // copied while pinned
 }
 
-// Go's entry.load.
+// Go's entry.load: the box, or nullptr/expunged for none.
 template <MapKey K, std::copy_constructible V>
-std::optional<V> Map<K, V>::LoadEntry(Entry* e, const K& key, trace::EventKind kind, const Site& site) {
+const typename Map<K, V>::Box* Map<K, V>::LoadEntry(Entry* e, const K& key, trace::EventKind kind,
+                                                    const Site& site) {
   rt::Step step(id_);
   const Box* p = e->p.load();
   TraceValue(kind, site, key, p, e, Real(p));
-  if (!Real(p)) return std::nullopt;
-  return p->value;
+  return p;
 }
 
 // --- Swap and Store ----------------------------------------------------------
