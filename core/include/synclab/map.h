@@ -263,9 +263,11 @@ class Map : private detail::MapBase {
     return View(read_.load());
   }
   const Box* LoadEntry(Entry* e, const K& key, trace::EventKind kind, const Site& site);
-  std::optional<const Box*> TrySwap(Entry* e, Box* box, const K& key, const Site& site);
+  // Functions given a std::unique_ptr<Box>& take the box only once it is
+  // stored (a goroutine unwound at a scheduling point before that frees it).
+  std::optional<const Box*> TrySwap(Entry* e, std::unique_ptr<Box>& box, const K& key, const Site& site);
   bool UnexpungeLocked(Entry* e, const K& key, const Site& site);
-  Box* SwapLocked(Entry* e, Box* box, const K& key, trace::EventKind kind, const Site& site);
+  Box* SwapLocked(Entry* e, std::unique_ptr<Box>& box, const K& key, trace::EventKind kind, const Site& site);
   LoadOrStoreResult TryLoadOrStore(Entry* e, const V& value, const K& key, bool locked,
                                    const Site& site);
   std::optional<V> DeleteEntry(Entry* e, const K& key, const Site& site);
@@ -282,7 +284,7 @@ class Map : private detail::MapBase {
   void PromoteLocked(trace::EventKind kind, const Site& site);
   void DirtyLocked(const Site& site);
   void AmendLocked(const View& read, const Site& site);
-  void InsertLocked(const K& key, Box* box, const Site& site);
+  void InsertLocked(const K& key, std::unique_ptr<Box> box, const Site& site);
   Entry* FindDirty(const K& key) const {
     if (dirty_ == nullptr) return nullptr;
     auto it = dirty_->m.find(key);
@@ -305,7 +307,7 @@ class Map : private detail::MapBase {
 
   // --- tracing (each formats only when tracing) ---
   Shape Now() const {
-    View r(read_.load(std::memory_order_relaxed));
+    View r(read_.load(std::memory_order_acquire));
     return {std::int64_t(r.len()), r.amended};
   }
   // kind with the key, then `operands`.
@@ -434,7 +436,7 @@ const typename Map<K, V>::Box* Map<K, V>::LoadEntry(Entry* e, const K& key, trac
 template <MapKey K, std::copy_constructible V>
 std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
   rt::EpochGuard pin;
-  Box* box = new Box(std::move(value));
+  auto box = std::make_unique<Box>(std::move(value));
   const Box* previous = nullptr;
   bool done = false;
   if (Entry* e = LoadReadOnly().Find(key)) {
@@ -459,7 +461,7 @@ std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
           DirtyLocked(site);
           AmendLocked(read, site);
         }
-        InsertLocked(key, box, site);
+        InsertLocked(key, std::move(box), site);
       }
     });
   }
@@ -472,8 +474,8 @@ std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
 // Go's entry.trySwap: swaps box in unless the entry is expunged; the
 // previous box (nullptr: it was deleted), or nothing if expunged.
 template <MapKey K, std::copy_constructible V>
-std::optional<const typename Map<K, V>::Box*> Map<K, V>::TrySwap(Entry* e, Box* box, const K& key,
-                                                                const Site& site) {
+std::optional<const typename Map<K, V>::Box*> Map<K, V>::TrySwap(Entry* e, std::unique_ptr<Box>& box,
+                                                                const K& key, const Site& site) {
   for (;;) {
     Box* p;
     {
@@ -482,8 +484,9 @@ std::optional<const typename Map<K, V>::Box*> Map<K, V>::TrySwap(Entry* e, Box* 
     }
     if (p == Expunged()) return std::nullopt;
     rt::Step step(id_);
-    if (e->p.compare_exchange_strong(p, box)) {
-      TraceValue(trace::EventKind::kMapSwapFast, site, key, box, e, p != nullptr);
+    if (e->p.compare_exchange_strong(p, box.get())) {
+      const Box* stored = box.release();  // the entry's now
+      TraceValue(trace::EventKind::kMapSwapFast, site, key, stored, e, p != nullptr);
       return p;
     }
   }
@@ -503,11 +506,12 @@ bool Map<K, V>::UnexpungeLocked(Entry* e, const K& key, const Site& site) {
 
 // Go's entry.swapLocked: the entry is known not to be expunged.
 template <MapKey K, std::copy_constructible V>
-typename Map<K, V>::Box* Map<K, V>::SwapLocked(Entry* e, Box* box, const K& key, trace::EventKind kind,
-                                              const Site& site) {
+typename Map<K, V>::Box* Map<K, V>::SwapLocked(Entry* e, std::unique_ptr<Box>& box, const K& key,
+                                              trace::EventKind kind, const Site& site) {
   rt::Step step(id_);
-  Box* prev = e->p.exchange(box);
-  TraceValue(kind, site, key, box, e, prev != nullptr);
+  Box* prev = e->p.exchange(box.get());
+  const Box* stored = box.release();  // the entry's now
+  TraceValue(kind, site, key, stored, e, prev != nullptr);
   return prev;
 }
 
@@ -537,7 +541,7 @@ std::pair<V, bool> Map<K, V>::LoadOrStore(const K& key, V value, Site site) {
         DirtyLocked(site);
         AmendLocked(read, site);
       }
-      InsertLocked(key, new Box(value), site);
+      InsertLocked(key, std::make_unique<Box>(value), site);
       r.loaded = false;
     }
   });
@@ -560,24 +564,21 @@ typename Map<K, V>::LoadOrStoreResult Map<K, V>::TryLoadOrStore(Entry* e, const 
   }
   if (p == Expunged()) return {std::nullopt, false, false};
   // Allocated only now: a hit or an expunged entry needs no copy.
-  Box* box = new Box(value);
+  auto box = std::make_unique<Box>(value);
   for (;;) {
     {
       rt::Step step(id_);
       Box* expected = nullptr;
-      if (e->p.compare_exchange_strong(expected, box)) {
-        TraceValue(trace::EventKind::kMapLoadOrStoreStored, site, key, box, e, locked);
+      if (e->p.compare_exchange_strong(expected, box.get())) {
+        const Box* stored = box.release();  // the entry's now
+        TraceValue(trace::EventKind::kMapLoadOrStoreStored, site, key, stored, e, locked);
         return {std::nullopt, false, true};
       }
     }
     rt::Step step(id_);
     p = e->p.load();
-    if (p == Expunged()) {
-      delete box;  // never published
-      return {std::nullopt, false, false};
-    }
+    if (p == Expunged()) return {std::nullopt, false, false};  // box was never published
     if (p != nullptr) {
-      delete box;
       TraceValue(trace::EventKind::kMapLoadOrStoreLoaded, site, key, p, e, locked);
       return {p->value, true, true};
     }
@@ -678,20 +679,20 @@ bool Map<K, V>::TryCompareAndSwap(Entry* e, const V& old, const V& new_value, co
     }
   }
   // Allocated after the first comparison: a mismatch needs no copy.
-  Box* box = new Box(new_value);
+  auto box = std::make_unique<Box>(new_value);
   for (;;) {
     {
       rt::Step step(id_);
-      if (e->p.compare_exchange_strong(p, box)) {
-        TraceValue(trace::EventKind::kMapCompareAndSwap, site, key, box, e, true);
+      if (e->p.compare_exchange_strong(p, box.get())) {
+        const Box* stored = box.release();  // the entry's now
+        TraceValue(trace::EventKind::kMapCompareAndSwap, site, key, stored, e, true);
         RetireBox(p);
         return true;
       }
     }
     rt::Step step(id_);
     p = e->p.load();
-    if (!Real(p) || !(p->value == old)) {
-      delete box;  // never published
+    if (!Real(p) || !(p->value == old)) {  // box was never published
       TraceValue(trace::EventKind::kMapCompareAndSwap, site, key, p, e, false);
       return false;
     }
@@ -791,7 +792,7 @@ void Map<K, V>::Clear(Site site) {
   Locked(site, [&] {
     const View read = LoadReadOnly();
     const bool store = read.len() > 0 || read.amended;
-    const ReadOnly* fresh = store ? new ReadOnly(nullptr, false) : nullptr;
+    auto fresh = store ? std::make_unique<ReadOnly>(nullptr, false) : nullptr;
     // What no map holds once cleared: read.m's entries and dirty's others.
     std::vector<Entry*> gone;
     if (store && read.m != nullptr) {
@@ -804,7 +805,7 @@ void Map<K, V>::Clear(Site site) {
     }
     const ReadOnly* old = nullptr;
     auto clear = [&] {
-      if (store) old = StoreReadLocked(fresh);
+      if (store) old = StoreReadLocked(fresh.get());
       if (dirty_ != nullptr) {
         dirty_->m.clear();  // Go's clear(m.dirty): emptied, still allocated
         dirty_len_.store(0, std::memory_order_relaxed);
@@ -822,7 +823,7 @@ void Map<K, V>::Clear(Site site) {
       rt::TraceSection section(id_);
       clear();
     }
-    if (store) RetireReadLocked(old, fresh);
+    if (store) RetireReadLocked(old, fresh.release());
     for (Entry* e : gone) reclaimer_.Retire(e);
   });
 }
@@ -846,17 +847,17 @@ void Map<K, V>::MissLocked(const Site& site) {
 // and Range).
 template <MapKey K, std::copy_constructible V>
 void Map<K, V>::PromoteLocked(trace::EventKind kind, const Site& site) {
-  const ReadOnly* fresh = new ReadOnly(dirty_, false);
+  auto fresh = std::make_unique<ReadOnly>(dirty_, false);
   const ReadOnly* old;
   {
     rt::Step step(id_);
-    old = StoreReadLocked(fresh);
+    old = StoreReadLocked(fresh.get());
     dirty_ = nullptr;
     dirty_len_.store(-1, std::memory_order_relaxed);
     misses_.store(0, std::memory_order_relaxed);
     if (rt::Tracing()) Emit(kind, site, Now());
   }
-  RetireReadLocked(old, fresh);
+  RetireReadLocked(old, fresh.release());
   // The old read.m's entries that dirty lacked are the expunged ones (INV1,
   // INV2): they are in no map now. (An expunged entry changes only under mu,
   // by unexpungeLocked, which puts it back in dirty.)
@@ -915,24 +916,25 @@ void Map<K, V>::CopyOrExpungeLocked(const K& key, Entry* e, const Site& site) {
 // read = {m: read.m, amended: true}: the first new key since a promotion.
 template <MapKey K, std::copy_constructible V>
 void Map<K, V>::AmendLocked(const View& read, const Site& site) {
-  const ReadOnly* fresh = new ReadOnly(read.m, true);
+  auto fresh = std::make_unique<ReadOnly>(read.m, true);
   const ReadOnly* old;
   {
     rt::Step step(id_);
-    old = StoreReadLocked(fresh);
+    old = StoreReadLocked(fresh.get());
     if (rt::Tracing()) Emit(trace::EventKind::kMapAmend, site, Now());
   }
-  RetireReadLocked(old, fresh);  // the same table: only the readOnly goes
+  RetireReadLocked(old, fresh.release());  // the same table: only the readOnly goes
 }
 
 // dirty[key] = newEntry(value).
 template <MapKey K, std::copy_constructible V>
-void Map<K, V>::InsertLocked(const K& key, Box* box, const Site& site) {
-  auto e = std::make_unique<Entry>(box, ++entries_made_);
+void Map<K, V>::InsertLocked(const K& key, std::unique_ptr<Box> box, const Site& site) {
+  auto e = std::make_unique<Entry>(box.get(), ++entries_made_);
+  const Box* value = box.release();  // the entry's now
   rt::TraceSection section(id_);
   dirty_->m.emplace(key, e.get());
   dirty_len_.fetch_add(1, std::memory_order_relaxed);
-  TraceValue(trace::EventKind::kMapInsert, site, key, box, e.release());
+  TraceValue(trace::EventKind::kMapInsert, site, key, value, e.release());
 }
 
 template <MapKey K, std::copy_constructible V>
