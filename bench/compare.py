@@ -19,6 +19,18 @@ for path in glob.glob(os.path.join(out, "r1", "synclab_*.json")):
             if k.endswith("-ns") or k in ("ns/event", "traced-ns/event", "points/s"):
                 m[k] = v
 
+cpp = {}    # the C++ peers' medians: name -> {metric: value}
+for path in glob.glob(os.path.join(out, "r1", "cpp_*.json")):
+    try:
+        benchmarks = json.load(open(path)).get("benchmarks", [])
+    except ValueError:
+        continue
+    for b in benchmarks:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        name = re.sub(r"/(real_time|manual_time|threads:\d+)", "", b["run_name"])
+        cpp.setdefault(name, {})["ns"] = b.get("wall-ns/op", b["real_time"])
+
 go = {}     # name -> {metric: [values]}
 for path in glob.glob(os.path.join(out, "r1", "go_*.txt")):
     if os.path.basename(path).startswith("go_p1"):
@@ -117,6 +129,17 @@ for label, ours_name, base_name, go_name, go_alloc in [
     print(f"{label:38} {fmt(s):>12} {fmt(b):>12} {fmt(g(go_name)):>12} {fmt(g(go_alloc)):>12} "
           f"{ratio(s, b):>8} {ratio(s, g(go_name)):>8}")
 print("(target: Pool Get+Put at most half of new+delete, 32B)")
+print()
+# sync.Map's read-mostly Load (Go's LoadMostlyHits, 2 threads), wall ns per Load.
+SM = "synclab/map/LoadMostlyHits"
+ours_map = o(f"{SM}/synclab::Map/G=2")
+ours_rw = o(f"{SM}/shared_mutex+umap/G=2")
+peer_rw = cpp.get("cpp/map/LoadMostlyHits/shared_mutex+umap", {}).get("ns")
+go_map = g("Map/LoadMostlyHits/SyncMap")
+print(f"{'Map LoadMostlyHits G=2 (wall ns/op)':38} {'synclab':>12} {'shmtx+umap':>12} {'peer shmtx':>12} {'Go Map':>12}")
+print(f"{'':38} {fmt(ours_map):>12} {fmt(ours_rw):>12} {fmt(peer_rw):>12} {fmt(go_map):>12}")
+print(f"  synclab::Map / shared_mutex+umap: {ratio(ours_map, ours_rw)} (same binary), "
+      f"{ratio(ours_map, peer_rw)} (the peer's); target <= 0.70x. vs Go's sync.Map: {ratio(ours_map, go_map)}")
 print()
 print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/event (target <= 50)")
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")

@@ -39,6 +39,10 @@ extern const Scenario kAtomicPointerPublish;
 extern const Scenario kPoolPerPReuse;
 extern const Scenario kPoolSteal;
 extern const Scenario kPoolVictimRotation;
+extern const Scenario kMapReadMostly;
+extern const Scenario kMapPromotion;
+extern const Scenario kMapExpunge;
+extern const Scenario kMapRangePromotes;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -52,6 +56,7 @@ const Scenario* const kAll[] = {
     &kOnceNestedDeadlock, &kOncePanicStillDone, &kAtomicAdd, &kAtomicLostUpdate, &kAtomicValueConfig,
     &kAtomicPointerPublish,
     &kPoolPerPReuse, &kPoolSteal, &kPoolVictimRotation,
+    &kMapReadMostly, &kMapPromotion, &kMapExpunge, &kMapRangePromotes,
 };
 }  // namespace
 

@@ -49,7 +49,7 @@ std::vector<Trace> Bases() {
   for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock", "mutex/forgotten-unlock",
                            "waitgroup/negative-counter", "counter/lost-update", "rwmutex/writer-blocks-new-readers",
                            "cond/queue", "once/lazy-init", "atomic/value-config", "atomic/lost-update",
-                           "pool/steal", "pool/victim-rotation"}) {
+                           "pool/steal", "pool/victim-rotation", "map/expunge"}) {
     scenarios::RunOptions o;
     o.seed = 3;
     bases.push_back(scenarios::Run(*scenarios::Find(name), o));

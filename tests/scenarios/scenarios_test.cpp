@@ -78,6 +78,8 @@ TEST_SUITE("scenarios sim") {
         {"atomic/pointer-publish", rt::Status::kOk},
         {"pool/per-p-reuse", rt::Status::kOk},       {"pool/steal", rt::Status::kOk},
         {"pool/victim-rotation", rt::Status::kOk},
+        {"map/read-mostly", rt::Status::kOk},        {"map/promotion", rt::Status::kOk},
+        {"map/expunge", rt::Status::kOk},            {"map/range-promotes", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -258,6 +260,44 @@ TEST_SUITE("scenarios sim") {
     CHECK(first.meta.gc_every_ns == 1'000'000);
     o.replay = first.schedule;
     CHECK(scenarios::Run(*scenarios::Find("mutex/starvation"), o) == first);
+  }
+
+  TEST_CASE("map scenarios show their lesson for every seed") {
+    for (std::uint64_t seed = 1; seed <= 20; seed++) {
+      CAPTURE(seed);
+      // read-mostly: after the promotion nobody locks the Map's mutex.
+      Trace t = RunSim("map/read-mostly", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      std::size_t promote = 0;
+      while (promote < t.events.size() && t.events[promote].kind != trace::EventKind::kMapPromote) promote++;
+      REQUIRE(promote < t.events.size());
+      int locks_after = 0, read_hits = 0, fast_swaps = 0;
+      for (std::size_t i = promote + 1; i < t.events.size(); i++) {
+        const auto& e = t.events[i];
+        locks_after += e.kind == trace::EventKind::kMutexLockFast || e.kind == trace::EventKind::kMutexLockSlow
+                           ? t.objects[e.obj - 1].name == "limits.mu"
+                           : 0;
+        read_hits += e.kind == trace::EventKind::kMapLoadReadHit;
+        fast_swaps += e.kind == trace::EventKind::kMapSwapFast;
+      }
+      CHECK(locks_after == 0);
+      CHECK(read_hits >= 36);
+      CHECK(fast_swaps == 3);
+
+      t = RunSim("map/promotion", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kMapPromote) == 1);
+      CHECK(Count(t, trace::EventKind::kMapMiss) + Count(t, trace::EventKind::kMapLookupRecheckHit) >= 3);
+
+      t = RunSim("map/expunge", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kMapExpunge) == 1);
+      CHECK(Count(t, trace::EventKind::kMapUnexpunge) == 1);
+
+      t = RunSim("map/range-promotes", seed);
+      CHECK(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kMapRangePromote) == 1);
+    }
   }
 
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {

@@ -60,8 +60,11 @@ void DrawAll(Gui& gui, const Model& m, const Cursor& c, Views& v) {
   {
     const Drawn drawn;
     if (!t.objects.empty()) CHECK(drawn.Visible(instrument::ObjectLabel(t, t.objects[0].id)));
-    // The first object's inspector is on screen (a Mutex's word, say).
-    if (!t.objects.empty() && t.objects[0].kind == trace::ObjectKind::kMutex) CHECK(drawn.Has("waiters = "));
+    // The first object's inspector is on screen (a Mutex's word, a Map's
+    // misses, say).
+    const auto first = t.objects.empty() ? trace::ObjectKind::kCount : t.objects[0].kind;
+    if (first == trace::ObjectKind::kMutex) CHECK(drawn.Has("waiters = "));
+    if (first == trace::ObjectKind::kMap) CHECK(drawn.Has("misses "));
   }
   gui.Frame([&] {
     DrawHelp({{"Right / Left", "Step forward / back one event"}});

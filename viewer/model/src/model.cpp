@@ -381,12 +381,18 @@ void Model::ObjectBlocks(Id obj, Axis axis, double from, double to, double min_w
     while (j < changes.size() && begin(j) < b + min_width) {
       merged.summary.mode = std::max(merged.summary.mode, changes[j].summary.mode);
       merged.summary.count = std::max(merged.summary.count, changes[j].summary.count);
+      for (std::size_t a = 0; a < merged.summary.also.size(); ++a) {
+        merged.summary.also[a] = std::max(merged.summary.also[a], changes[j].summary.also[a]);
+      }
       merged.to = std::max(merged.to, std::min(end(j), b + min_width));
       ++j;
     }
     if (!out.empty() && out.back().merged && out.back().to >= b && out.back().summary.mode == merged.summary.mode) {
       out.back().to = merged.to;
       out.back().summary.count = std::max(out.back().summary.count, merged.summary.count);
+      for (std::size_t a = 0; a < merged.summary.also.size(); ++a) {
+        out.back().summary.also[a] = std::max(out.back().summary.also[a], merged.summary.also[a]);
+      }
     } else {
       out.push_back(merged);
     }

@@ -171,9 +171,19 @@ std::vector<std::string> SummaryLabels(const Model& m, const KindView& view,
     }
     return out;
   };
+  std::string also[2], also_short[2];
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (view.also_names[i] == nullptr) continue;
+    also[i] = std::string(view.also_names[i]) + " " + std::to_string(s.also[i]);
+    also_short[i] = std::string(view.also_names[i]).substr(0, 1) + std::to_string(s.also[i]);
+  }
   std::vector<std::string> labels;
   labels.push_back(join({mode, count.empty() ? "" : std::string(view.count_name) + " " + count,
-                         who.empty() ? "" : std::string(view.who_name) + " " + who}));
+                         who.empty() ? "" : std::string(view.who_name) + " " + who, also[0], also[1]}));
+  if (!also[0].empty() || !also[1].empty()) {
+    labels.push_back(join({mode, count.empty() ? "" : std::string(view.count_name) + " " + count, also_short[0],
+                           also_short[1]}));
+  }
   labels.push_back(join({mode, count, who.empty() ? "" : "G" + std::to_string(s.who)}));
   labels.push_back(join({mode, count}));
   if (!mode.empty()) labels.push_back(mode);

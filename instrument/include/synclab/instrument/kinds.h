@@ -14,6 +14,7 @@
 #include "synclab/instrument/kinds/atomic_value.h"
 #include "synclab/instrument/kinds/cond.h"
 #include "synclab/instrument/kinds/goroutine.h"
+#include "synclab/instrument/kinds/map.h"
 #include "synclab/instrument/kinds/mutex.h"
 #include "synclab/instrument/kinds/once.h"
 #include "synclab/instrument/kinds/pool.h"

@@ -4,6 +4,7 @@
 // only this list.
 #pragma once
 
+#include <array>
 #include <span>
 #include <string_view>
 
@@ -41,6 +42,8 @@ struct KindView {
   std::span<const ModeText> modes = {};
   const char* count_name = nullptr;
   const char* who_name = nullptr;
+  // What Summary::also's numbers are ("read", "dirty"; nullptr: not shown).
+  std::array<const char*, 2> also_names = {nullptr, nullptr};
 };
 
 #define SYNCLAB_KIND(e, name) extern const KindView k##e##View;

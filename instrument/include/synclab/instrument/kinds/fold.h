@@ -22,6 +22,7 @@
 //       the object's state in three numbers (see Summary).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -51,13 +52,17 @@ using HolderList = std::vector<Holder>;
 // What an object lane draws of an object at a step, in its kind's terms:
 // a mode (the lane's colour band: a Mutex's normal or starving, an RWMutex
 // read or write held), a count (waiters, readers, a WaitGroup's counter) and
-// who (the holder, the writer). The viewer's kind view names the modes;
+// who (the holder, the writer), and up to two more numbers (also). The
+// viewer's kind view names the modes;
 // higher modes are the ones to notice (a zoomed-out lane shows the highest
 // mode of what it merges).
 struct Summary {
   std::uint8_t mode = 0;  // 0: idle
   std::int64_t count = 0;
   Id who = 0;
+  // Two more numbers for kinds whose state is more than a count (a Map's
+  // read and dirty sizes beside its misses); the kind view names them.
+  std::array<std::int64_t, 2> also{};
   friend bool operator==(const Summary&, const Summary&) = default;
 };
 

@@ -97,8 +97,8 @@ struct ObjectChange {
 };
 
 // One rectangle of an object's lane at some zoom. A merged block stands for
-// several changes too narrow to draw apart: it shows the highest mode and
-// count among them (the ones to notice).
+// several changes too narrow to draw apart: it shows the highest mode,
+// count and other numbers among them (the ones to notice).
 struct ObjectBlock {
   double from = 0, to = 0;
   instrument::kinds::Summary summary;
