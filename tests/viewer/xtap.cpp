@@ -4,7 +4,7 @@
 //   xtap [--wait-window NAME] KEY...
 //
 // KEY is an X keysym name (Home, Right, F5) or sleep:MS. Each key is pressed
-// and released 2 ms apart: the X server stamps events in milliseconds and
+// and released at least 2 ms apart in the server's time: the X server stamps events in milliseconds and
 // GLFW drops a press stamped like the one before it (it takes it for an
 // input method's duplicate), which no real key does. --wait-window waits up
 // to 20 s for a window of that name to be mapped first.
@@ -76,8 +76,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (Bool down : {True, False}) {
+      // The server stamps an event when it handles it: wait until it has
+      // (a busy server would otherwise handle two presses in one ms).
       XTestFakeKeyEvent(d, code, down, CurrentTime);
-      XFlush(d);
+      XSync(d, False);
       usleep(2000);
     }
   }
