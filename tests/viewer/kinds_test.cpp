@@ -95,4 +95,28 @@ TEST_SUITE("viewer.kinds") {
       }
     }
   }
+
+  TEST_CASE("every kind but the goroutine and a plain variable has an inspector of its own") {
+    // A goroutine is drawn by the goroutine panel; a Var is one value, which
+    // the generic table of fields shows whole.
+    for (std::size_t k = 0; k < std::size_t(ObjectKind::kCount); ++k) {
+      const ObjectKind kind = ObjectKind(k);
+      CAPTURE(trace::Name(kind));
+      const bool exempt = kind == ObjectKind::kGoroutine || kind == ObjectKind::kVar;
+      CHECK((ViewOf(kind).inspector != nullptr) == !exempt);
+    }
+  }
+
+  TEST_CASE("every field of every event is explained by its kind's view") {
+    for (std::size_t k = 0; k < std::size_t(ObjectKind::kCount); ++k) {
+      const ObjectKind kind = ObjectKind(k);
+      std::set<std::string> explained;
+      for (const FieldText& f : ViewOf(kind).fields) explained.emplace(f.field);
+      for (const std::string& f : FieldsOf(kind)) {
+        CAPTURE(trace::Name(kind));
+        CAPTURE(f);
+        CHECK(explained.count(f) == 1);
+      }
+    }
+  }
 }

@@ -35,8 +35,17 @@ constexpr EventText kEvents[] = {
      "is dropped (the pool.gc.rotate events that follow)."},
 };
 
+constexpr FieldText kFields[] = {
+    {"child", "The goroutine that go f() created."},
+    {"p", "The processor (P) the goroutine runs on: Go runs at most GOMAXPROCS goroutines at once, one per P."},
+    {"reason", "Why the goroutine blocks, in Go's own words (runtime2.go's waitReason: sync.Mutex.Lock, ...)."},
+    {"target", "The goroutine made runnable."},
+    {"duration", "How long, in virtual time."},
+    {"cycle", "The garbage collection's number: 1 for the first GC of the run."},
+};
+
 }  // namespace
 
-const KindView kGoroutineView{kEvents, {}};
+const KindView kGoroutineView{kEvents, kFields};
 
 }  // namespace synclab::viewer
