@@ -143,6 +143,8 @@ print(f"  synclab::Map / shared_mutex+umap: {ratio(ours_map, ours_rw)} (same bin
 print()
 print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/event (target <= 50)")
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")
+print(f"recording, native, two str fields: {fmt(o('synclab/record/native-str', 'ns/event'))} ns/event")
+print(f"recording, sim, two str fields:    {fmt(o('synclab/record/sim-str', 'ns/event'))} ns/event")
 p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
 # Every other benchmark program (the viewer's): medians as they come.

@@ -8,7 +8,9 @@
 //   synclab/contended/<lock>/tiny/G=n     n threads, an increment inside
 //   synclab/tail/<lock>/work100/G=n       n threads, ~100 ns inside; wait
 //                                         percentiles and the worst wait
-//   synclab/record/native, record/sim     ns per recorded event
+//   synclab/record/native, record/sim     ns per recorded event (ints only)
+//   synclab/record/native-str, sim-str    ns per recorded event with two
+//                                         str fields (Map Load read hits)
 //   synclab/sim/points                    scheduling points per second
 // Tracing is compiled in (SYNCLAB_TRACE=ON) and no recorder is attached,
 // except in record/*.
@@ -24,6 +26,7 @@
 #include <string>
 
 #include "synclab/go.h"
+#include "synclab/map.h"
 #include "synclab/instrument/recorder.h"
 #include "synclab/mutex.h"
 #include "synclab/native.h"
@@ -220,6 +223,49 @@ void BM_RecordSim(benchmark::State& st) {
   st.counters["ns/event"] = net_ns / double(runs);
 }
 
+// Events with string fields: a Map<string, string> Load that hits read.m
+// emits map.load.read_hit with the key and value as str fields (interned by
+// the recorder at Finish). The same loop with and without a recorder, as
+// BM_RecordNative; in sim every Load is also a scheduling point, which the
+// untraced run pays as well.
+template <bool kSim>
+void BM_RecordStr(benchmark::State& st) {
+  constexpr int kOps = 20000;
+  double net_ns = 0;
+  std::int64_t runs = 0, events = 0;
+  for (auto _ : st) {
+    std::int64_t loop[2] = {0, 0};
+    for (int traced = 0; traced < 2; traced++) {
+      synclab::instrument::Recorder rec;
+      auto body = [&] {
+        synclab::Map<std::string, std::string> m;
+        const std::string keys[4] = {"alpha", "beta", "gamma", "delta"};
+        for (const std::string& k : keys) m.Store(k, "value of " + k);
+        for (const std::string& k : keys) m.Load(k);  // misses until read.m is promoted
+        for (const std::string& k : keys) m.Load(k);
+        std::int64_t t0 = NowNs();
+        for (int i = 0; i < kOps; i++) benchmark::DoNotOptimize(m.Load(keys[i & 3]));
+        loop[traced] = NowNs() - t0;
+      };
+      if constexpr (kSim) {
+        synclab::sim::Options o;
+        o.sink = traced ? &rec : nullptr;
+        synclab::sim::Run(body, o);
+      } else {
+        synclab::native::Options o;
+        o.sink = traced ? &rec : nullptr;
+        synclab::native::Run(body, o);
+      }
+      if (traced) events = std::int64_t(rec.event_count());
+    }
+    st.SetIterationTime(double(loop[1]) / 1e9);
+    net_ns += double(loop[1] - loop[0]) / double(kOps);
+    runs++;
+  }
+  st.counters["ns/event"] = net_ns / double(runs);
+  st.counters["events"] = double(events);
+}
+
 benchmark::internal::Benchmark* Reg(const std::string& name, void (*fn)(benchmark::State&)) {
   return benchmark::RegisterBenchmark(name.c_str(), fn);
 }
@@ -243,6 +289,8 @@ int main(int argc, char** argv) {
   RegisterLock<std::mutex>("std::mutex");
   Reg("synclab/record/native", BM_RecordNative)->UseManualTime()->Unit(benchmark::kMillisecond);
   Reg("synclab/record/sim", BM_RecordSim)->UseManualTime()->Unit(benchmark::kMillisecond);
+  Reg("synclab/record/native-str", BM_RecordStr<false>)->UseManualTime()->Unit(benchmark::kMillisecond);
+  Reg("synclab/record/sim-str", BM_RecordStr<true>)->UseManualTime()->Unit(benchmark::kMillisecond);
   Reg("synclab/sim/points", BM_SimPoints)->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
