@@ -223,6 +223,20 @@ void BM_RecordSim(benchmark::State& st) {
   st.counters["ns/event"] = net_ns / double(runs);
 }
 
+// The Recorder alone: OnEvent of a two-field event on one thread (what the
+// record/* figures add on top is building the event in the runtime).
+void BM_RecordAppend(benchmark::State& st) {
+  constexpr int kEvents = 100000;
+  const synclab::trace::Event e{0, 1, 1, 1, synclab::trace::EventKind::kMutexLockFast, {}, {1, 2}, {}};
+  std::int64_t events = 0;
+  for (auto _ : st) {
+    synclab::instrument::Recorder rec;
+    for (int i = 0; i < kEvents; i++) rec.OnEvent(e);
+    events += kEvents;
+  }
+  st.counters["ns/event"] = benchmark::Counter(double(events), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 // Events with string fields: a Map<string, string> Load that hits read.m
 // emits map.load.read_hit with the key and value as str fields (interned by
 // the recorder at Finish). The same loop with and without a recorder, as
@@ -289,6 +303,7 @@ int main(int argc, char** argv) {
   RegisterLock<std::mutex>("std::mutex");
   Reg("synclab/record/native", BM_RecordNative)->UseManualTime()->Unit(benchmark::kMillisecond);
   Reg("synclab/record/sim", BM_RecordSim)->UseManualTime()->Unit(benchmark::kMillisecond);
+  Reg("synclab/record/append", BM_RecordAppend);
   Reg("synclab/record/native-str", BM_RecordStr<false>)->UseManualTime()->Unit(benchmark::kMillisecond);
   Reg("synclab/record/sim-str", BM_RecordStr<true>)->UseManualTime()->Unit(benchmark::kMillisecond);
   Reg("synclab/sim/points", BM_SimPoints)->Unit(benchmark::kMillisecond);

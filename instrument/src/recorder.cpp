@@ -2,10 +2,13 @@
 #include "synclab/instrument/recorder.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 namespace synclab::instrument {
@@ -18,9 +21,9 @@ namespace {
 // growing vector also copies itself; a chunk from the pool has neither cost,
 // which matters when a program records many runs (tests, schedule search).
 struct Chunk {
-  static constexpr std::size_t kEvents = 8192;  // ~600 KiB
+  static constexpr std::size_t kBytes = 1 << 20;
   std::size_t used = 0;
-  trace::Event events[kEvents];
+  alignas(8) unsigned char bytes[kBytes];
 };
 
 // A small process-wide free list of fixed-size blocks (never destroyed:
@@ -53,56 +56,83 @@ class FreeList {
   std::vector<std::unique_ptr<T>> free_;
 };
 
-using ChunkPool = FreeList<Chunk, 128>;  // ~75 MiB at most stays cached
+using ChunkPool = FreeList<Chunk, 96>;  // ~100 MiB at most stays cached
 
-// The bytes of str fields, copied out of the event (its views die with the
-// call). Strings are cut to kMaxTraceString, so one always fits a block.
-struct StringBlock {
-  static constexpr std::size_t kBytes = 64 << 10;
-  char bytes[kBytes];
+// An event as a chunk holds it: a fixed head, the event's own fields (its
+// catalogue's count, not kMaxFields), then each str field's length and
+// bytes (cut to kMaxTraceString), padded to 8. Most events take 56-88
+// bytes instead of a trace::Event's ~140: recording is bound by the bytes
+// it writes, so this is what keeps it cheap.
+struct Head {
+  std::uint64_t seq;
+  std::int64_t t_ns;
+  GoroutineId g;
+  ObjectId obj;
+  Site site;
+  std::uint32_t kind;
+  std::uint32_t size;  // of the whole record, in bytes
 };
-static_assert(kMaxTraceString <= StringBlock::kBytes);
-using BlockPool = FreeList<StringBlock, 16>;
+static_assert(std::is_trivially_copyable_v<Head>);
+constexpr std::size_t Pad8(std::size_t n) { return (n + 7) & ~std::size_t(7); }
+constexpr std::size_t kMaxRecord =
+    sizeof(Head) + 8 * trace::kMaxFields + trace::kMaxStrFields * (8 + Pad8(kMaxTraceString));
+static_assert(kMaxRecord <= Chunk::kBytes);
+
+// The event at `at`; its str fields view the chunk's bytes.
+trace::Event Decode(const unsigned char* at) {
+  Head h;
+  std::memcpy(&h, at, sizeof h);
+  trace::Event e{h.seq, h.t_ns, h.g, h.obj, trace::EventKind(h.kind), h.site, {}, {}};
+  const trace::EventInfo& info = trace::Info(e.kind);
+  const unsigned char* p = at + sizeof h;
+  std::memcpy(e.f.data(), p, 8 * info.field_count);
+  p += 8 * info.field_count;
+  for (std::size_t k = 0; k < info.str_count; k++) {
+    std::uint64_t len = 0;
+    std::memcpy(&len, p, 8);
+    e.str[k] = {reinterpret_cast<const char*>(p + 8), std::size_t(len)};
+    p += 8 + Pad8(std::size_t(len));
+  }
+  return e;
+}
 
 }  // namespace
 
-// One thread's events, in seq order, and the bytes of their strings. Both
-// come from the free lists: the hot path touches no allocator.
+// One thread's events, in seq order. Chunks come from the free list: the hot
+// path touches no allocator.
 struct Recorder::Buffer {
   std::vector<std::unique_ptr<Chunk>> chunks;
   Chunk* last = nullptr;
-  std::vector<std::unique_ptr<StringBlock>> blocks;
-  std::size_t block_used = StringBlock::kBytes;
 
-  void Append(trace::Event e) {
-    for (std::size_t k = 0, n = trace::Info(e.kind).str_count; k < n; k++) e.str[k] = Copy(e.str[k]);
-    if (last == nullptr || last->used == Chunk::kEvents) {
+  void Append(const trace::Event& e, std::uint64_t seq) {
+    const trace::EventInfo& info = trace::Info(e.kind);
+    std::array<std::string_view, trace::kMaxStrFields> strs;
+    std::size_t size = sizeof(Head) + 8 * info.field_count;
+    for (std::size_t k = 0; k < info.str_count; k++) {
+      strs[k] = e.str[k].substr(0, kMaxTraceString);
+      size += 8 + Pad8(strs[k].size());
+    }
+    if (last == nullptr || last->used + size > Chunk::kBytes) {
       chunks.push_back(ChunkPool::Get().Take());
       last = chunks.back().get();
       last->used = 0;
     }
-    last->events[last->used++] = e;
-  }
-  std::string_view Copy(std::string_view s) {
-    s = s.substr(0, kMaxTraceString);
-    if (s.empty()) return {};
-    if (block_used + s.size() > StringBlock::kBytes) {
-      blocks.push_back(BlockPool::Get().Take());
-      block_used = 0;
+    unsigned char* at = last->bytes + last->used;
+    last->used += size;
+    const Head h{seq, e.t_ns, e.g, e.obj, e.site, std::uint32_t(e.kind), std::uint32_t(size)};
+    std::memcpy(at, &h, sizeof h);
+    at += sizeof h;
+    std::memcpy(at, e.f.data(), 8 * info.field_count);
+    at += 8 * info.field_count;
+    for (std::size_t k = 0; k < info.str_count; k++) {
+      const std::uint64_t len = strs[k].size();
+      std::memcpy(at, &len, 8);
+      std::memcpy(at + 8, strs[k].data(), len);
+      at += 8 + Pad8(len);
     }
-    char* at = blocks.back()->bytes + block_used;
-    std::copy(s.begin(), s.end(), at);
-    block_used += s.size();
-    return {at, s.size()};
-  }
-  void ReleaseChunks() {
-    for (auto& c : chunks) ChunkPool::Get().Give(std::move(c));
-    chunks.clear();
-    last = nullptr;
   }
   ~Buffer() {
-    ReleaseChunks();
-    for (auto& b : blocks) BlockPool::Get().Give(std::move(b));
+    for (auto& c : chunks) ChunkPool::Get().Give(std::move(c));
   }
 };
 
@@ -165,12 +195,11 @@ Recorder::Buffer* Recorder::ThisThreadBuffer() {
   return b;
 }
 
-void Recorder::OnEvent(trace::Event e) noexcept {
+void Recorder::OnEvent(const trace::Event& e) noexcept {
   if (closed_.load(std::memory_order_relaxed)) return;
   Buffer* b = tl_cache.generation == generation_ ? static_cast<Buffer*>(tl_cache.buffer)
                                                  : ThisThreadBuffer();
-  e.seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
-  b->Append(e);
+  b->Append(e, next_seq_.fetch_add(1, std::memory_order_relaxed));
 }
 
 void Recorder::OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
@@ -195,18 +224,27 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
   SiteTable sites(t.sites);
 
   closed_.store(true);  // no event may arrive now: the buffers go away
-  std::vector<trace::Event> raw;
-  raw.reserve(next_seq_.load());
+  // Where each event's record is, in seq order (one buffer is in seq order
+  // already). The records stay in their chunks until the end: str fields
+  // view their bytes until they are interned.
+  struct Ref {
+    std::uint64_t seq;
+    const unsigned char* at;
+  };
+  std::vector<Ref> refs;
+  refs.reserve(next_seq_.load());
   for (const auto& b : buffers_) {
-    for (const auto& c : b->chunks) raw.insert(raw.end(), c->events, c->events + c->used);
+    for (const auto& c : b->chunks) {
+      for (std::size_t off = 0; off < c->used;) {
+        Head h;
+        std::memcpy(&h, c->bytes + off, sizeof h);
+        refs.push_back({h.seq, c->bytes + off});
+        off += h.size;
+      }
+    }
   }
-  const bool merged = buffers_.size() > 1;  // one buffer is in seq order already
-  // The chunks go back to the pool now; the string blocks stay until the
-  // strings the events point into are interned (the end of Finish).
-  for (const auto& b : buffers_) b->ReleaseChunks();
-  if (merged) {
-    std::sort(raw.begin(), raw.end(),
-              [](const trace::Event& a, const trace::Event& b) { return a.seq < b.seq; });
+  if (buffers_.size() > 1) {
+    std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
   }
 
   Renumber gs, objs, ptrs;
@@ -238,9 +276,10 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     return objs.Map(raw);
   };
 
-  t.events.reserve(raw.size());
+  t.events.reserve(refs.size());
   std::int64_t last_t = 0;
-  for (const trace::Event& e : raw) {
+  for (const Ref& ref : refs) {
+    const trace::Event e = Decode(ref.at);
     const trace::EventInfo& info = trace::Info(e.kind);
     TraceEvent te;
     te.seq = t.events.size();
@@ -297,7 +336,7 @@ Trace Recorder::Finish(Meta meta, const rt::Outcome& outcome,
     }
     t.outcome.seq = seq;
   }
-  buffers_.clear();  // the string blocks go back to the pool
+  buffers_.clear();  // the chunks go back to the pool
   return t;
 }
 

@@ -30,10 +30,10 @@ struct Collected {
 
 class Collect final : public rt::Sink {
  public:
-  void OnEvent(trace::Event e) noexcept override {
+  void OnEvent(const trace::Event& e) noexcept override {
     std::lock_guard l(mu_);
-    e.seq = events.size();
     Collected c{e, {}};
+    c.e.seq = events.size();
     for (std::size_t k = 0; k < trace::kMaxStrFields; k++) {
       c.strs[k] = std::string(e.str[k]);
       c.e.str[k] = {};  // the views die with the call

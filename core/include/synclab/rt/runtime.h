@@ -52,7 +52,7 @@ struct TraceClock {
 class Sink {
  public:
   virtual ~Sink() = default;
-  virtual void OnEvent(trace::Event e) noexcept = 0;
+  virtual void OnEvent(const trace::Event& e) noexcept = 0;
   virtual void OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
                            Site site) noexcept = 0;
   virtual void OnObject(ObjectId id, ObjectKind kind, std::string_view name,

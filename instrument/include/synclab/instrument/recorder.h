@@ -25,7 +25,7 @@ class Recorder final : public rt::Sink {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  void OnEvent(trace::Event e) noexcept override;
+  void OnEvent(const trace::Event& e) noexcept override;
   void OnGoroutine(GoroutineId id, GoroutineId parent, std::string_view name,
                    Site site) noexcept override;
   void OnObject(ObjectId id, trace::ObjectKind kind, std::string_view name, ObjectId parent,
