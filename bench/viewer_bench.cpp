@@ -14,7 +14,8 @@
 //   mutex  8 workers contending for two Mutexes;
 //   mixed  the other kinds: workers reading and writing under an RWMutex,
 //          a bounded queue on a Mutex and two Conds, a Once, atomics, a
-//          WaitGroup per round.
+//          WaitGroup per round, a 200-key Map read mostly, a Pool of
+//          buffers and a GC every 2 ms of virtual time.
 // The frame draws each trace's default object lanes too.
 #include <benchmark/benchmark.h>
 #include <imgui.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -36,8 +38,10 @@
 #include "synclab/go.h"
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/recorder.h"
+#include "synclab/map.h"
 #include "synclab/mutex.h"
 #include "synclab/once.h"
+#include "synclab/pool.h"
 #include "synclab/rwmutex.h"
 #include "synclab/sim.h"
 #include "synclab/viewer/model.h"
@@ -92,8 +96,11 @@ instrument::Trace GenerateMixed() {
   o.procs = 4;
   o.sink = &rec;
   o.max_steps = 1'000'000'000;
+  o.gc_every_ns = 2'000'000;
   auto main = [&] {
     RWMutex rw{"rw"};
+    Map<int, int> cache{"cache"};
+    Pool<std::array<char, 64>> buffers([] { return std::make_unique<std::array<char, 64>>(); }, "buffers");
     Mutex qmu{"qmu"};
     Cond not_empty{qmu, "not_empty"}, not_full{qmu, "not_full"};
     Once once{"once"};
@@ -110,7 +117,7 @@ instrument::Trace GenerateMixed() {
           std::uint32_t x = std::uint32_t(w) * 7919u + 1;
           for (int i = 0; i < 200; ++i) {
             x = x * 1103515245u + 12345u;
-            switch (x >> 16 & 3) {
+            switch (x >> 16 & 7) {
               case 0:  // write
                 rw.Lock();
                 work(std::chrono::microseconds(x >> 20 & 15));
@@ -134,6 +141,19 @@ instrument::Trace GenerateMixed() {
               case 2:  // read the config
                 if (config != 1) std::abort();
                 break;
+              case 3:  // the cache: mostly loads of keys it has, a store in 8
+                if ((x >> 20 & 7) == 0) {
+                  cache.Store(int(x >> 8) % 200, int(x));
+                } else {
+                  benchmark::DoNotOptimize(cache.Load(int(x >> 8) % 200));
+                }
+                break;
+              case 4: {  // a scratch buffer from the pool
+                auto b = buffers.Get();
+                (*b)[0] = char(x);
+                buffers.Put(std::move(b));
+                break;
+              }
               default:  // read
                 rw.RLock();
                 reads.Add(1);

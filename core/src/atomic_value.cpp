@@ -75,7 +75,7 @@ Value::Value(std::string_view name, Site site)
 void Value::Trace(EventKind kind, const Site& site, bool ok) const {
   if (!rt::Tracing()) return;
   const TypeOps* typ = typ_.load(std::memory_order_relaxed);
-  const BoxPtr data = data_.load(std::memory_order_relaxed);
+  const BoxPtr data = data_.load();
   const TraceText text = data ? data->ops->text(*data) : TraceText(std::string_view("nil"));
   const std::string_view typ_text = typ == nullptr ? std::string_view("nil") : std::string_view(typ->name());
   rt::Emit(kind, id_, site, typ_text, text.view(), ok);

@@ -43,7 +43,7 @@
 // Keeping values alive: in Go the garbage collector keeps a value alive while
 // a reader holds it. Here data is a std::atomic<std::shared_ptr> to an
 // immutable box and an Any shares it, so a reader never sees a freed value.
-// libstdc++'s atomic shared_ptr takes a spin lock bit for each access: fine
+// The shared_ptr is behind a spin lock (detail::LockedBoxPtr): fine
 // for what a Value is for (configuration read now and then, swapped rarely),
 // not a read-mostly hot path; atomic::Pointer<T> is the lock-free one.
 //
@@ -58,6 +58,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -123,6 +124,49 @@ inline constexpr TypeOps kOps{
     [](const Box& b) { return TraceText(ValueOf<T>(b)); }};
 
 using BoxPtr = std::shared_ptr<const Box>;
+
+// A BoxPtr behind a spin lock, with std::atomic<shared_ptr>'s operations.
+// libstdc++ 12's std::atomic<shared_ptr> is a spin lock too, but its load
+// unlocks with memory_order_relaxed, so a later store's write of the pointer
+// is not ordered after the load's read: a data race, which ThreadSanitizer
+// reports. Here every unlock releases. A replaced box is let go outside the
+// lock (its value's destructor is the user's code).
+class LockedBoxPtr {
+ public:
+  BoxPtr load() const {
+    const Hold h(*this);
+    return p_;
+  }
+  void store(BoxPtr v) { exchange(std::move(v)); }  // the old box dies here, unlocked
+  BoxPtr exchange(BoxPtr v) {
+    const Hold h(*this);
+    return std::exchange(p_, std::move(v));
+  }
+  // As std::atomic<shared_ptr>: equal means the same box (each box has its
+  // own control block). On failure expected becomes the current box.
+  bool compare_exchange_strong(BoxPtr& expected, BoxPtr desired) {
+    const Hold h(*this);
+    if (p_ != expected) {
+      expected = p_;
+      return false;
+    }
+    std::swap(p_, desired);  // desired now holds the old box, freed after unlocking
+    return true;
+  }
+
+ private:
+  struct Hold {
+    explicit Hold(const LockedBoxPtr& s) : s(s) {
+      while (s.locked_.exchange(true, std::memory_order_acquire)) {
+        while (s.locked_.load(std::memory_order_relaxed)) std::this_thread::yield();
+      }
+    }
+    ~Hold() { s.locked_.store(false, std::memory_order_release); }
+    const LockedBoxPtr& s;
+  };
+  mutable std::atomic<bool> locked_{false};
+  BoxPtr p_;
+};
 
 template <typename T>
 BoxPtr MakeBox(T&& v) {
@@ -222,7 +266,7 @@ class Value {
 
   ObjectId id_;
   std::atomic<const detail::TypeOps*> typ_{nullptr};
-  std::atomic<detail::BoxPtr> data_;
+  detail::LockedBoxPtr data_;
 };
 
 }  // namespace synclab::atomic
