@@ -127,7 +127,7 @@ struct Recorder::Buffer {
     for (std::size_t k = 0; k < info.str_count; k++) {
       const std::uint64_t len = strs[k].size();
       std::memcpy(at, &len, 8);
-      std::memcpy(at + 8, strs[k].data(), len);
+      if (len != 0) std::memcpy(at + 8, strs[k].data(), len);  // an empty view's data may be null
       at += 8 + Pad8(len);
     }
   }

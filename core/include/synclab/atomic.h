@@ -120,7 +120,9 @@ class Integer : public Typed<T> {
 
   T Add(T delta, Site site = Site::current()) {
     rt::Step step(this->id_);
-    T v = this->value_.fetch_add(delta) + delta;
+    // Wraps, as Go's does (and fetch_add does): add in the unsigned type.
+    using U = std::make_unsigned_t<T>;
+    const T v = T(U(this->value_.fetch_add(delta)) + U(delta));
     this->Trace(trace::EventKind::kAtomicAdd, site, v, delta);
     return v;
   }

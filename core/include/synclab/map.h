@@ -304,6 +304,23 @@ class Map : private detail::MapBase {
     reclaimer_.Retire(const_cast<ReadOnly*>(old));
   }
   void RetireBox(const Box* box) { reclaimer_.Retire(const_cast<Box*>(box)); }
+  // A box unlinked from its entry, retired when this goes: also when the
+  // goroutine is unwound at a later scheduling point (Unlock's, say).
+  class Unlinked {
+   public:
+    explicit Unlinked(Map& m) : m_(m) {}
+    ~Unlinked() {
+      if (p_ != nullptr) m_.RetireBox(p_);
+    }
+    Unlinked(const Unlinked&) = delete;
+    Unlinked& operator=(const Unlinked&) = delete;
+    void Own(const Box* p) { p_ = p; }
+    const Box* get() const { return p_; }
+
+   private:
+    Map& m_;
+    const Box* p_ = nullptr;
+  };
 
   // --- tracing (each formats only when tracing) ---
   Shape Now() const {
@@ -437,11 +454,11 @@ template <MapKey K, std::copy_constructible V>
 std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
   rt::EpochGuard pin;
   auto box = std::make_unique<Box>(std::move(value));
-  const Box* previous = nullptr;
+  Unlinked previous(*this);  // declared after pin: retired while still pinned
   bool done = false;
   if (Entry* e = LoadReadOnly().Find(key)) {
     if (std::optional<const Box*> prev = TrySwap(e, box, key, site)) {
-      previous = *prev;
+      previous.Own(*prev);
       done = true;
     }
   }
@@ -451,9 +468,9 @@ std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
       if (Entry* e = read.Find(key)) {
         // If it was expunged, dirty is not nil and lacks it: it goes back.
         UnexpungeLocked(e, key, site);
-        previous = SwapLocked(e, box, key, trace::EventKind::kMapSwapRead, site);
+        previous.Own(SwapLocked(e, box, key, trace::EventKind::kMapSwapRead, site));
       } else if (Entry* d = FindDirty(key)) {
-        previous = SwapLocked(d, box, key, trace::EventKind::kMapSwapDirty, site);
+        previous.Own(SwapLocked(d, box, key, trace::EventKind::kMapSwapDirty, site));
       } else {
         if (!read.amended) {
           // We're adding the first new key to the dirty map. Make sure it
@@ -465,10 +482,8 @@ std::optional<V> Map<K, V>::Swap(const K& key, V value, Site site) {
       }
     });
   }
-  if (previous == nullptr) return std::nullopt;
-  std::optional<V> out(previous->value);
-  RetireBox(previous);
-  return out;
+  if (previous.get() == nullptr) return std::nullopt;
+  return std::optional<V>(previous.get()->value);
 }
 
 // Go's entry.trySwap: swaps box in unless the entry is expunged; the
