@@ -150,8 +150,7 @@ struct LatchJoin {
 };
 
 template <class Join>
-void BM_Cycle(benchmark::State& st) {
-  const int n = int(st.range(0));
+void BM_Cycle(benchmark::State& st, int n) {
   Join j;
   for (auto _ : st) {
     j.Start(n);
@@ -161,8 +160,7 @@ void BM_Cycle(benchmark::State& st) {
 }
 
 template <class Join>
-void BM_ForkJoinPool(benchmark::State& st) {
-  const int n = int(st.range(0));
+void BM_ForkJoinPool(benchmark::State& st, int n) {
   Join j;
   std::atomic<std::uint32_t> gen{0};
   std::atomic<bool> stop{false};
@@ -210,8 +208,10 @@ template <class Join>
 void RegisterJoin(const std::string& name) {
   for (int n : {2, 8}) {
     const std::string s = "/N=" + std::to_string(n);
-    Reg("synclab/wg/" + name + "/Cycle" + s, BM_Cycle<Join>)->Arg(n);
-    Reg("synclab/wg/" + name + "/ForkJoinPool" + s, BM_ForkJoinPool<Join>)->Arg(n)->UseRealTime();
+    // n is captured, not an Arg: an Arg would add "/n" to the name the peers use.
+    benchmark::RegisterBenchmark(("synclab/wg/" + name + "/Cycle" + s).c_str(), BM_Cycle<Join>, n);
+    benchmark::RegisterBenchmark(("synclab/wg/" + name + "/ForkJoinPool" + s).c_str(), BM_ForkJoinPool<Join>, n)
+        ->UseRealTime();
   }
 }
 

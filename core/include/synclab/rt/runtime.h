@@ -221,9 +221,15 @@ inline void EmitAs(GoroutineId g, EventKind kind, ObjectId obj, const Site& site
   if constexpr (kTraceCompiled) {
     ThreadCtx* c = detail::tls_ctx;
     if (c == nullptr || c->sink == nullptr) return;
-    trace::Event e{0, c->runtime->TraceTime(), g, obj, kind, site, {}, {}};
+    trace::Event e;  // f is written below, every element
+    e.t_ns = c->runtime->TraceTime();
+    e.g = g;
+    e.obj = obj;
+    e.kind = kind;
+    e.site = site;
     std::size_t i = 0, s = 0;
     (detail::PutField(e, i, s, fields), ...);
+    for (std::size_t k = sizeof...(Fields); k < trace::kMaxFields; k++) e.f[k] = 0;
     c->sink->OnEvent(e);
   }
 }
