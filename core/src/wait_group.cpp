@@ -22,14 +22,17 @@ void WaitGroup::Trace(EventKind kind, const Site& site, std::int64_t extra) cons
 }
 
 // Go: WaitGroup.Add (Done is Add(-1)).
-void WaitGroup::Add(int delta, Site site) {
+void WaitGroup::AddInRuntime(int delta, Site site) {
   std::uint64_t state;
   {
     rt::Step step(id_);
-    state = state_.fetch_add(std::uint64_t(std::int64_t(delta)) << 32) +
-            (std::uint64_t(std::int64_t(delta)) << 32);
+    state = state_.fetch_add(Shifted(delta)) + Shifted(delta);
     Trace(EventKind::kWgAdd, site, delta);
   }
+  Settle(state, delta, site);
+}
+
+void WaitGroup::Settle(std::uint64_t state, int delta, const Site& site) {
   std::int32_t v = std::int32_t(state >> 32);
   std::uint32_t w = std::uint32_t(state);
   if (v < 0) throw Panic("sync: negative WaitGroup counter");
@@ -56,7 +59,7 @@ void WaitGroup::Add(int delta, Site site) {
 }
 
 // Go: WaitGroup.Wait.
-void WaitGroup::Wait(Site site) {
+void WaitGroup::WaitSlow(Site site) {
   for (;;) {
     std::uint64_t state;
     {
