@@ -59,6 +59,27 @@ TEST_SUITE("core.wait_group native") {
     WaitGroup wg;
     CHECK_THROWS_WITH_AS(wg.Add(-1), "sync: negative WaitGroup counter", Panic);
   }
+
+  // The inline plain-thread Add returns at once only with no waiter: the
+  // Done that takes the counter to 0 under a parked waiter must wake it.
+  TEST_CASE("a plain thread's last Done wakes a plain thread parked in Wait" * doctest::timeout(30)) {
+    WaitGroup wg;
+    wg.Add(2);
+    std::atomic<bool> returned{false};
+    std::thread waiter([&] {
+      wg.Wait();
+      returned = true;
+    });
+    while (wg.waiters() == 0) std::this_thread::yield();  // parked (or about to)
+    wg.Done();
+    CHECK(wg.waiters() == 1);  // 1 left: not released yet
+    CHECK(!returned.load());
+    wg.Done();
+    waiter.join();  // hangs (the timeout fails it) if the wake was skipped
+    CHECK(returned.load());
+    CHECK(wg.counter() == 0);
+    CHECK(wg.waiters() == 0);
+  }
 }
 
 TEST_SUITE("core.wait_group native") {
