@@ -277,6 +277,9 @@ class Map : private detail::MapBase {
   // whether it came from dirty.
   enum class DirtyLookup { kKeep, kDelete };
   std::pair<Entry*, bool> Lookup(const K& key, DirtyLookup mode, const Site& site);
+  // The first step of Lookup and CompareAndSwap: key's entry in read.m (a
+  // miss traced), and whether read is amended.
+  std::pair<Entry*, bool> FindRead(const K& key, const Site& site);
   [[gnu::noinline]] std::pair<Entry*, bool> LookupLocked(const K& key, DirtyLookup mode, const Site& site);
 
   // --- under mu ---
@@ -355,19 +358,20 @@ class Map : private detail::MapBase {
 // --- Load -----------------------------------------------------------------
 
 template <MapKey K, std::copy_constructible V>
+std::pair<typename Map<K, V>::Entry*, bool> Map<K, V>::FindRead(const K& key, const Site& site) {
+  rt::Step step(id_);
+  View read(read_.load());
+  Entry* e = read.Find(key);
+  if (e == nullptr) {
+    TraceKey(read.amended ? trace::EventKind::kMapLookupReadMiss : trace::EventKind::kMapLookupAbsent, site, key);
+  }
+  return {e, read.amended};
+}
+
+template <MapKey K, std::copy_constructible V>
 std::pair<typename Map<K, V>::Entry*, bool> Map<K, V>::Lookup(const K& key, DirtyLookup mode,
                                                               const Site& site) {
-  Entry* e;
-  bool amended;
-  {
-    rt::Step step(id_);
-    View read(read_.load());
-    e = read.Find(key);
-    amended = read.amended;
-    if (e == nullptr) {
-      TraceKey(amended ? trace::EventKind::kMapLookupReadMiss : trace::EventKind::kMapLookupAbsent, site, key);
-    }
-  }
+  const auto [e, amended] = FindRead(key, site);
   if (e != nullptr || !amended) return {e, false};
   return LookupLocked(key, mode, site);
 }
@@ -640,17 +644,7 @@ bool Map<K, V>::CompareAndSwap(const K& key, const V& old, V new_value, Site sit
   requires std::equality_comparable<V>
 {
   rt::EpochGuard pin;
-  Entry* e;
-  bool amended;
-  {
-    rt::Step step(id_);
-    View read(read_.load());
-    e = read.Find(key);
-    amended = read.amended;
-    if (e == nullptr) {
-      TraceKey(amended ? trace::EventKind::kMapLookupReadMiss : trace::EventKind::kMapLookupAbsent, site, key);
-    }
-  }
+  auto [e, amended] = FindRead(key, site);
   if (e != nullptr) return TryCompareAndSwap(e, old, new_value, key, site);
   if (!amended) return false;  // No existing value for key.
   bool swapped = false;
