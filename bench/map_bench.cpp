@@ -19,32 +19,13 @@
 #include <unordered_map>
 
 #include "synclab/map.h"
+#include "wall.h"
 
 namespace {
 
 constexpr int kHits = 1023, kMisses = 1;
 
-std::int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-struct alignas(64) Span {
-  std::int64_t start = 0, end = 0;
-};
-Span g_spans[64];
-
-// Thread 0 reports after Google Benchmark's end barrier (every loop done).
-void ReportWall(benchmark::State& st) {
-  if (st.thread_index() != 0) return;
-  std::int64_t first = LLONG_MAX, last = LLONG_MIN;
-  for (int t = 0; t < st.threads(); t++) {
-    first = std::min(first, g_spans[t].start);
-    last = std::max(last, g_spans[t].end);
-  }
-  st.counters["wall-ns/op"] = double(last - first) / double(st.iterations() * st.threads());
-}
+synclab::bench::WallSpan g_wall;
 
 synclab::Map<int, int>& PromotedMap() {
   static synclab::Map<int, int>* m = [] {
@@ -60,14 +41,13 @@ void BM_SynclabMap(benchmark::State& st) {
   synclab::Map<int, int>& m = PromotedMap();
   int i = 0;
   std::int64_t found = 0;
-  g_spans[st.thread_index()].start = NowNs();
+  g_wall.Begin(st);
   for (auto _ : st) {
     found += m.Load(i % (kHits + kMisses)).has_value();
     i++;
   }
-  g_spans[st.thread_index()].end = NowNs();
   benchmark::DoNotOptimize(found);
-  ReportWall(st);
+  g_wall.End(st);
 }
 
 template <class Lock, bool kShared>
@@ -80,7 +60,7 @@ void BM_LockedMap(benchmark::State& st) {
   }();
   int i = 0;
   std::int64_t found = 0;
-  g_spans[st.thread_index()].start = NowNs();
+  g_wall.Begin(st);
   for (auto _ : st) {
     if constexpr (kShared) mu.lock_shared(); else mu.lock();
     auto it = m->find(i % (kHits + kMisses));
@@ -88,9 +68,8 @@ void BM_LockedMap(benchmark::State& st) {
     if constexpr (kShared) mu.unlock_shared(); else mu.unlock();
     i++;
   }
-  g_spans[st.thread_index()].end = NowNs();
   benchmark::DoNotOptimize(found);
-  ReportWall(st);
+  g_wall.End(st);
 }
 
 const bool kRegistered = [] {

@@ -33,14 +33,11 @@
 #include "synclab/sim.h"
 #include "synclab/var.h"
 #include "synclab/wait_group.h"
+#include "wall.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-std::int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
+using synclab::bench::NowNs;
 
 // About 100 ns of dependent arithmetic (an LCG chain), as the peers do.
 std::uint64_t Work100(std::uint64_t x) {
@@ -90,7 +87,7 @@ class Histogram {
   std::uint64_t max_ = 0;
 };
 
-constexpr int kMaxThreads = 64;
+using synclab::bench::kMaxThreads;
 struct alignas(64) PerThread {
   Histogram waits;
   std::int64_t start = 0, end = 0;

@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "synclab/pool.h"
+#include "wall.h"
 
 namespace {
 
@@ -34,11 +35,7 @@ synclab::Pool<T>& PoolOf() {
   return pool;
 }
 
-std::int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+using synclab::bench::NowNs;
 
 // On several threads, "wall-ns/op" is Go's ns/op for RunParallel: the span
 // from the first thread's start to the end, over every thread's operations.

@@ -30,13 +30,11 @@
 
 #include "synclab/rwmutex.h"
 #include "synclab/wait_group.h"
+#include "wall.h"
 
 namespace {
 
-std::int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+using synclab::bench::NowNs;
 
 // The read and write sides of a reader/writer lock, as the peers name them.
 template <class RW>
@@ -67,34 +65,18 @@ void BM_Uncontended(benchmark::State& st) {
   }
 }
 
-// Every thread's first and last moment, for wall-ns/op.
-constexpr int kMaxThreads = 64;
-struct alignas(64) Span {
-  std::int64_t start = 0, end = 0;
-};
-Span g_spans[kMaxThreads];
-
-void ReportWall(benchmark::State& st) {
-  if (st.thread_index() != 0) return;  // thread 0 is past the end barrier: all loops are done
-  std::int64_t first = LLONG_MAX, last = LLONG_MIN;
-  for (int t = 0; t < st.threads(); t++) {
-    first = std::min(first, g_spans[t].start);
-    last = std::max(last, g_spans[t].end);
-  }
-  st.counters["wall-ns/op"] = double(last - first) / double(st.iterations() * st.threads());
-}
+synclab::bench::WallSpan g_wall;
 
 template <class Lock>
 void BM_Contended(benchmark::State& st) {
   static Guarded<Lock> g;
-  g_spans[st.thread_index()].start = NowNs();
+  g_wall.Begin(st);
   for (auto _ : st) {
     g.l.lock();
     g.n++;
     g.l.unlock();
   }
-  g_spans[st.thread_index()].end = NowNs();
-  ReportWall(st);
+  g_wall.End(st);
 }
 
 // Go's BenchmarkLoadMostlyHits on a map behind the read lock: 1023 hits
@@ -109,15 +91,14 @@ void BM_LoadMostlyHits(benchmark::State& st) {
   }();
   std::int64_t found = 0;
   int i = 0;
-  g_spans[st.thread_index()].start = NowNs();
+  g_wall.Begin(st);
   for (auto _ : st) {
     mu.lock_shared();
     found += m->find(i++ % 1024) != m->end();
     mu.unlock_shared();
   }
-  g_spans[st.thread_index()].end = NowNs();
   benchmark::DoNotOptimize(found);
-  ReportWall(st);
+  g_wall.End(st);
 }
 
 // The join side of a fork-join: a WaitGroup counts n Dones per round, a
