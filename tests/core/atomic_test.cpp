@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -132,6 +133,16 @@ TEST_SUITE("core.atomic sim") {
 }
 
 TEST_SUITE("core.atomic native") {
+  TEST_CASE("Add wraps around as Go's does for signed and unsigned widths") {
+    atomic::Int32 i{std::numeric_limits<std::int32_t>::max()};
+    CHECK(i.Add(1) == std::numeric_limits<std::int32_t>::min());
+    atomic::Int64 l{std::numeric_limits<std::int64_t>::min()};
+    CHECK(l.Add(-1) == std::numeric_limits<std::int64_t>::max());
+    atomic::Uint32 u{0};
+    CHECK(u.Add(std::numeric_limits<std::uint32_t>::max()) == std::numeric_limits<std::uint32_t>::max());
+    CHECK(u.Add(1) == 0);  // Go's way to subtract: Add(^uint32(0))
+  }
+
   TEST_CASE("Add on threads loses nothing" * doctest::timeout(30)) {
     atomic::Uint64 v;
     std::atomic<int> ready{0};
