@@ -99,9 +99,14 @@ void DrawReaderCount(std::int32_t count) {
       const std::string text = k == 0 ? (h == 0 ? "-2^30" : "0") : (h == 0 ? "+" : "") + std::to_string(k);
       const float lw = ImGui::CalcTextSize(text.c_str()).x;
       const float x = x_of(h, k);
-      const float lx = k == 0 ? x - font * 0.2f : x - lw / 2;
-      for (const auto& [a, b] : taken)
-        if (!force && lx < b + font * 0.3f && lx + lw > a - font * 0.3f) return;
+      float lx = k == 0 ? x - font * 0.2f : x - lw / 2;
+      // A tick's label is left out where it would overlap one drawn; one that
+      // must show (the readers counted beside "-2^30") moves right past it.
+      for (const auto& [a, b] : taken) {
+        if (lx >= b + font * 0.3f || lx + lw <= a - font * 0.3f) continue;
+        if (!force) return;
+        lx = b + font * 0.3f;
+      }
       taken.emplace_back(lx, lx + lw);
       dl->AddText(ImVec2(lx, p.y), color, text.c_str());
     };
