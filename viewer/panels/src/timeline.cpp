@@ -96,6 +96,40 @@ std::vector<std::string> SpanLabels(const Model& m, const Span& s) {
   return {"blocked: " + words + " " + on, words + " " + on, words};
 }
 
+// Who woke whom: an arrow at each go.ready in view, from the lane of the
+// goroutine whose operation readied another (a send, a receive, a close, an
+// Unlock...) to the lane of the goroutine it readied. Readies by the runtime
+// itself (a timer) have no lane to start from; zoomed out, with more than
+// kMaxArrows in view, none are drawn.
+template <typename ToX>
+void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_h, float lane_h, const ToX& X,
+                ImVec2 clip0, ImVec2 clip1) {
+  constexpr std::ptrdiff_t kMaxArrows = 400;
+  const std::vector<std::uint32_t>& readies = m.EventsOfKind(trace::EventKind::kGoReady);
+  auto pos = [&](std::uint32_t s) { return m.Position(v.axis, s); };
+  auto lo = std::partition_point(readies.begin(), readies.end(), [&](std::uint32_t s) { return pos(s) < v.from; });
+  auto hi = std::partition_point(lo, readies.end(), [&](std::uint32_t s) { return pos(s) <= v.to; });
+  if (hi - lo > kMaxArrows) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize(), head = font * 0.3f;
+  const ImU32 color = IM_COL32(255, 200, 40, 230);
+  dl->PushClipRect(clip0, clip1, true);
+  for (auto it = lo; it != hi; ++it) {
+    const instrument::TraceEvent& e = m.trace().events[*it];
+    const Id target = Id(e.f[0]);
+    if (e.g == 0 || target == 0 || target == e.g) continue;
+    const float x = X(pos(*it));
+    const float y0 = rows_y0 + float(e.g - 1) * row_h + lane_h / 2;
+    const float y1 = rows_y0 + float(target - 1) * row_h + (target > e.g ? lane_h * 0.15f : lane_h * 0.85f);
+    dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), color, std::max(1.5f, font * 0.1f));
+    const float dir = y1 > y0 ? 1.0f : -1.0f;
+    dl->AddTriangleFilled(ImVec2(x, y1), ImVec2(x - head, y1 - dir * head * 1.6f), ImVec2(x + head, y1 - dir * head * 1.6f),
+                          color);
+    dl->AddCircleFilled(ImVec2(x, y0), head * 0.7f, color);
+  }
+  dl->PopClipRect();
+}
+
 // The colours, on the rest of the toolbar's row if they fit; else one chip
 // that shows them when hovered (so the toolbar stays one row high, as
 // TimelineHeight counts it).
@@ -284,11 +318,13 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
 
   ImGuiListClipper clipper;
   clipper.Begin(int(t.goroutines.size()), row_h);
+  std::optional<float> rows_y0;  // where goroutine 1's row starts, once a row is drawn
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
       const Id g = Id(row + 1);
       ImGui::PushID(int(g));
       const ImVec2 top = ImGui::GetCursorScreenPos();
+      rows_y0 = top.y - float(row) * row_h;
 
       // The label: click to select, right-click for a breakpoint.
       const bool broken = std::find(c.breakpoints.goroutines.begin(), c.breakpoints.goroutines.end(),
@@ -411,6 +447,7 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
     }
   }
   clipper.End();
+  if (rows_y0) WakeArrows(m, v, *rows_y0, row_h, lane_h, X, ImVec2(x0, child_pos.y), ImVec2(x0 + width, child_pos.y + child_h));
 
   // The object lanes chosen in the objects panel: each object's state over
   // the run, in its kind's words (kinds/<noun>.cpp).
