@@ -338,6 +338,27 @@ TEST_SUITE("core.chan sim") {
     CHECK(unwound);
   }
 
+  TEST_CASE("a goroutine parked in a select when main returns is a leak and its records are taken off") {
+    for (int seed = 1; seed <= 5; seed++) {
+      sim::Options o;
+      o.seed = std::uint64_t(seed);
+      auto a = make_chan<int>(), b = make_chan<int>();  // outlive the run
+      sim::Result r = sim::Run([a, b] {
+        go([a, b] { select(recv_case(a), send_case(b, 1)); });
+        sleep(1ms);
+      }, o);
+      CHECK(r.outcome.status == rt::Status::kLeak);
+      REQUIRE(r.outcome.blocked.size() == 1);
+      CHECK(r.outcome.blocked[0].reason == trace::WaitReason::kSelect);
+      // Unwound: nothing is left in either queue, so these would not find it.
+      std::thread t([a, b] {
+        CHECK(select(send_case(a, 1), default_case()) == -1);
+        CHECK(select(recv_case(b), default_case()) == -1);
+      });
+      t.join();
+    }
+  }
+
   TEST_CASE("a select case on a nil channel is never chosen") {
     Sims(20, [] {
       Chan<int> nil;
@@ -647,7 +668,7 @@ TEST_SUITE("core.chan sim") {
     CHECK(sink.Named("chan.send.buffer")[0].str("elem") == "{}");
   }
 
-  TEST_CASE("TrySendFromRuntime hands to a receiver, fills the buffer, then finds no room") {
+  TEST_CASE("TrySendFromRuntime hands to a receiver and fills the buffer and then finds no room") {
     sim::Result r = sim::Run([] {
       auto c = make_chan<int>(1);
       int got = -1;
@@ -820,6 +841,16 @@ TEST_SUITE("core.chan native") {
     for (int v : c) sum += v;
     t.join();
     CHECK(sum == 999 * 1000 / 2);
+  }
+
+  TEST_CASE("a thread parked in a select at the end is a leak and is unwound" * doctest::timeout(30)) {
+    auto a = make_chan<int>(), b = make_chan<int>();
+    native::Result r = native::Run([a, b] {
+      go([a, b] { select(recv_case(a), recv_case(b)); });
+      sleep(5ms);
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kLeak);
+    CHECK(select(send_case(a, 1), default_case()) == -1);  // its records are gone
   }
 
   TEST_CASE("a thread blocked on a channel at the end is a leak" * doctest::timeout(30)) {
