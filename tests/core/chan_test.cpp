@@ -622,6 +622,48 @@ TEST_SUITE("core.chan sim") {
     });
   }
 
+  // As Go's compiler: one case is a plain operation, one case and a default
+  // a non-blocking one; only two or more cases run selectgo.
+  TEST_CASE("a one-case select is a plain channel operation and runs no selectgo") {
+    Collect sink;
+    sim::Result r = sim::Run([&] {
+      auto c = make_chan<int>(1, "c");
+      check(select(send_case(c, 1)) == 0, "the send ran");
+      check(select(send_case(c, 2), default_case()) == -1, "full: the default ran");
+      int v = 0;
+      check(select(recv_case(c, [&](int x) { v = x; })) == 0 && v == 1, "the receive ran");
+      check(select(recv_case(c), default_case()) == -1, "empty: the default ran");
+    }, OneP(sink));
+    REQUIRE(r.outcome.status == rt::Status::kOk);
+    CHECK(sink.Named("select.begin").empty());
+    CHECK(sink.Named("chan.send.buffer").size() == 1);
+    CHECK(sink.Named("chan.send.full").size() == 1);
+    CHECK(sink.Named("chan.recv.buffer").size() == 1);
+    CHECK(sink.Named("chan.recv.empty").size() == 1);
+  }
+
+  TEST_CASE("a select's events give the poll order and how the chosen case ran") {
+    Collect sink;
+    sim::Result r = sim::Run([&] {
+      auto a = make_chan<int>(1, "a"), b = make_chan<int>(0, "b");
+      Chan<int> nil;
+      a.Send(3);
+      select(recv_case(b), recv_case(nil), recv_case(a));
+    }, OneP(sink));
+    REQUIRE(r.outcome.status == rt::Status::kOk);
+    auto cases = sink.Named("select.case");
+    REQUIRE(cases.size() == 3);
+    std::vector<std::int64_t> polls;
+    for (const auto& c : cases) polls.push_back(c.field("poll"));
+    CHECK(polls[1] == -1);  // the nil channel's case is in no order
+    CHECK(((polls[0] == 0 && polls[2] == 1) || (polls[0] == 1 && polls[2] == 0)));
+    auto ready = sink.Named("select.ready");
+    REQUIRE(ready.size() == 1);
+    CHECK(ready[0].field("case") == 2);
+    CHECK(ready[0].str("how") == "buffer");
+    CHECK(ready[0].field("ok") == 1);
+  }
+
   TEST_CASE("select over a vector of cases fans in from every channel") {
     std::vector<int> got;
     Sims(10, [&] {

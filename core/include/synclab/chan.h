@@ -37,7 +37,9 @@
 // INV1 sendx == (recvx + qcount) mod dataqsiz (buffered channels).
 // INV2 a receiver waits only while the buffer is empty and a sender only
 //      while it is full (unbuffered: always both), so recvq and sendq are
-//      never both non-empty, except for select records already claimed.
+//      never both non-empty, except for one select's own records (it may
+//      wait to send and to receive on one channel; it never pairs with
+//      itself) and records of selects already claimed elsewhere.
 // INV3 closed implies sendq is empty and recvq is empty.
 // A waiter record (sudog) lives on the parked goroutine's stack: the value
 // it sends or the slot it receives into, and for a select the claim word
