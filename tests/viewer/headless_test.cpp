@@ -324,6 +324,34 @@ TEST_SUITE("viewer.headless") {
     CHECK(lanes == j["goroutines"].size());
   }
 
+  TEST_CASE("a channel's rotate step renders at font scale 2 on 1280x720 with its ring whole in the objects pane") {
+    Scratch scratch;
+    const fs::path png = scratch / "rotate.png", dump = scratch / "rotate.json";
+    Exit e = RunProcess(UnderXvfb(Viewer({"--scenario", "chan/buffered-producer-consumer", "--step", "chan.recv.rotate",
+                                          "--font-scale", "2", "--size", "1280x720", "--screenshot", png.string(),
+                                          "--dump-state", dump.string()})),
+                        scratch);
+    INFO(e.output);
+    REQUIRE(e.code == 0);
+    CHECK(PngSize(png) == std::make_pair(1280, 720));
+    CheckNotBlank(png);
+    const nlohmann::json j = nlohmann::json::parse(ReadFile(dump));
+    CHECK(j["event"]["ev"] == "chan.recv.rotate");
+    const nlohmann::json objects = Pane(j, "Objects");
+    CHECK(objects["w"].get<float>() >= objects["needs"]["w"].get<float>());
+    // The ring's slots are the inspector's blue (kSlotColor): all three
+    // hold a job at a rotate. Counted below the state chip (the same blue),
+    // which sits in the pane's first 200 rows at this scale.
+    const Image img(png);
+    int blue = 0;
+    for (int y = objects["y"].get<int>() + 200; y < std::min(img.h, objects["y"].get<int>() + objects["h"].get<int>()); y++) {
+      for (int x = objects["x"].get<int>(); x < std::min(img.w, objects["x"].get<int>() + objects["w"].get<int>()); x++) {
+        blue += img.at(x, y) == 0x466EE6u;
+      }
+    }
+    CHECK(blue > 3000);
+  }
+
   TEST_CASE("a deadlocked run's banner shows whole at font scale 2 on 1280x720") {
     Scratch scratch;
     const fs::path png = scratch / "deadlock.png", dump = scratch / "deadlock.json";
