@@ -43,7 +43,7 @@ TEST_SUITE("viewer.panels") {
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
       // Before the rotate: a b c in the ring, the sender parked with d.
-      Inspect(m, rotate - 1, scale, {"qcount 3 / dataqsiz 3", "senders wait", "sendx 0", "recvx 0", "(equal: full)", "sendq", "d"});
+      Inspect(m, rotate - 1, scale, {"qcount 3", "dataqsiz 3", "senders wait", "sendx 0", "recvx 0", "(equal: full)", "sendq", "d"});
       // After: d took a's slot, the pointers moved on together.
       const std::string after = Inspect(m, rotate, scale, {"qcount 3 / dataqsiz 3", "sendx 1", "recvx 1"});
       CHECK(after.find("sender<-d") == std::string::npos);
@@ -53,7 +53,7 @@ TEST_SUITE("viewer.panels") {
   TEST_CASE("the channel inspector shows an unbuffered channel's waiting receiver") {
     const Model m = Build(Record("chan/range-until-closed"));
     const std::uint64_t park = FirstOf(m.trace(), trace::EventKind::kChanRecvPark);
-    Inspect(m, park, 2.0f, {"receivers wait", "unbuffered: no ring", "recvq", "G1 main"});
+    Inspect(m, park, 2.0f, {"receivers wait", "unbuffered: qcount 0 / dataqsiz 0, no ring", "recvq", "G1 main"});
     const std::uint64_t closed = FirstOf(m.trace(), trace::EventKind::kChanClose);
     Inspect(m, closed, 2.0f, {"closed"});
   }

@@ -58,16 +58,26 @@ void Arrow(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 color, float thick) {
 
 // The ring: slot i at angle 2*pi*i/cap clockwise from the top, its value
 // inside; sendx and recvx as arrows from the centre.
-void DrawRing(const Model& m, const ChanState& fold, std::int64_t sendx, std::int64_t recvx) {
+void DrawRing(const Model& m, const ChanState& fold, std::int64_t qcount, std::int64_t sendx, std::int64_t recvx) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
   const int n = int(std::min<std::int64_t>(fold.cap, 32));
   const float box = font * 2.6f;
-  const float avail = std::max(font * 10, ImGui::GetContentRegionAvail().x - font);
-  // Room for n boxes around the circle, at least a box and a half across.
-  const float r = std::clamp(float(n) * box * 1.35f / 6.2831853f, box * 1.5f, std::max(box * 1.5f, (avail - box) / 2 - font * 3));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // The legend (qcount, dataqsiz, sendx, recvx) stands right of the ring.
+  const float legend = ImGui::CalcTextSize("dataqsiz 00000").x + font;
+  // Beyond the circle: half a box, then the slot numbers.
+  const float margin = box * 0.55f + font;
+  // Room for n boxes around the circle, at least a box and a half across,
+  // shrunk to what the panel shows (its width beside the legend, the height
+  // left, so that at presentation size the ring is not cut off), but never
+  // so far that boxes overlap.
+  const float desired = std::max(float(n) * box * 1.35f / 6.2831853f, box * 1.5f);
+  const float fit = std::min((avail.x - legend) / 2 - margin, avail.y / 2 - margin);
+  const float floor = std::max(float(n) * box * 1.1f / 6.2831853f, box * 0.9f);
+  const float r = std::max(floor, std::min(desired, fit));
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const ImVec2 centre(p.x + r + box / 2 + font * 3, p.y + r + box / 2 + font * 0.3f);
+  const ImVec2 centre(p.x + r + margin, p.y + r + margin);
   const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 white = IM_COL32(255, 255, 255, 255);
   dl->AddCircle(centre, r, ImGui::GetColorU32(ImGuiCol_TextDisabled), 48, 1.0f);
@@ -115,18 +125,19 @@ void DrawRing(const Model& m, const ChanState& fold, std::int64_t sendx, std::in
   };
   pointer(recvx, kRecvxColor, sendx == recvx ? thick : 0);
   pointer(sendx, kSendxColor, 0);
-  ImGui::Dummy(ImVec2(2 * (r + box / 2) + font * 6, 2 * (r + box / 2) + font * 1.2f));
+  ImGui::Dummy(ImVec2(2 * (r + margin), 2 * (r + margin)));
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("qcount %lld", static_cast<long long>(qcount));
+  Explain("qcount: how many values the ring holds now.");
+  ImGui::Text("dataqsiz %lld", static_cast<long long>(fold.cap));
+  Explain("dataqsiz: the ring's size, make's capacity; it never changes.");
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kSendxColor), "sendx %lld", static_cast<long long>(sendx));
   Explain("sendx: the slot the next buffered send writes.");
-  ImGui::SameLine();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRecvxColor), "recvx %lld", static_cast<long long>(recvx));
   Explain("recvx: the slot the next receive takes from (the oldest value).");
-  if (sendx == recvx) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", fold.slots.empty() || fold.slots[std::size_t(std::min<std::int64_t>(sendx, n - 1))] == 0
-                                  ? "(equal: empty)"
-                                  : "(equal: full)");
-  }
+  if (sendx == recvx) ImGui::TextDisabled("%s", qcount == 0 ? "(equal: empty)" : "(equal: full)");
+  ImGui::EndGroup();
   if (fold.cap > n) ImGui::TextDisabled("(the first %d of %lld slots)", n, static_cast<long long>(fold.cap));
 }
 
@@ -179,13 +190,10 @@ Intent DrawChanInspector(const Model& m, const Cursor& c, Id ch) {
   } else {
     top.Chip("idle", StatusColor(GStatus::kRunning), white, "Nothing buffered and nobody waits.");
   }
-  const std::string q = "qcount " + std::to_string(qcount) + " / dataqsiz " + std::to_string(fold.cap);
-  top.Text(q.c_str());
-
   if (fold.cap > 0) {
-    DrawRing(m, fold, sendx, recvx);
+    DrawRing(m, fold, qcount, sendx, recvx);
   } else {
-    ImGui::TextDisabled("unbuffered: no ring");
+    top.Text("unbuffered: qcount 0 / dataqsiz 0, no ring");
     Explain(kUnbufferedHelp);
   }
   if (ImGui::BeginTable("chan", 2, ImGuiTableFlags_SizingFixedFit)) {
