@@ -78,6 +78,19 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
   const Trace& t = m.trace();
   if (t.objects.empty()) ImGui::TextDisabled("The trace has no objects.");
   const auto& broken = c.breakpoints.objects;
+  // When the cursor moves and no object is selected, bring the current
+  // event's object (its top-level owner: a sema's Mutex) into view, so a
+  // lesson stepping from a channel to a select shows the one that changed.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID last_key = ImGui::GetID("last step");
+  Id follow = 0;
+  if (c.step < m.size() && c.object == 0 && storage->GetInt(last_key, -1) != int(c.step)) {
+    follow = t.events[c.step].obj;
+    for (int k = 0; k < 8 && follow != 0 && t.object(follow) != nullptr && t.object(follow)->parent != 0; k++) {
+      follow = t.object(follow)->parent;
+    }
+  }
+  storage->SetInt(last_key, int(c.step));
   for (const instrument::ObjectInfo& o : t.objects) {
     if (o.parent != 0) continue;  // shown inside the object it is part of
     ImGui::PushID(int(o.id));
@@ -89,6 +102,7 @@ Intent DrawObjects(const Model& m, const Cursor& c) {
     std::string label = instrument::ObjectLabel(t, o.id) + "   " + std::string(trace::Name(o.kind)) +
                         (is_broken ? "   * breakpoint" : "");
     const bool open = ImGui::TreeNodeEx("object", flags, "%s", label.c_str());
+    if (o.id == follow && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.0f);
     if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) {
       out += SelectObject{c.object == o.id ? 0 : o.id};
     }

@@ -193,7 +193,7 @@ Intent DrawChanInspector(const Model& m, const Cursor& c, Id ch) {
   if (fold.cap > 0) {
     DrawRing(m, fold, qcount, sendx, recvx);
   } else {
-    top.Text("unbuffered: qcount 0 / dataqsiz 0, no ring");
+    top.Text("unbuffered: no ring");
     Explain(kUnbufferedHelp);
   }
   if (ImGui::BeginTable("chan", 2, ImGuiTableFlags_SizingFixedFit)) {
