@@ -216,17 +216,22 @@ class TimerQueue {
   }
   int active() const { return active_.load(std::memory_order_acquire); }
 
-  // The run is over: drop every pending timer (idle again) and join the
-  // thread. Later Adds are ignored (a goroutine being unwound may arm one).
+  // The run is over: drop every pending timer (idle again; its `dropped`
+  // runs) and join the thread. Later Adds are ignored (a goroutine being
+  // unwound may arm one).
   void Close() {
     std::unique_lock l(mu_);
     closed_ = true;
-    for (auto& [key, t] : queue_) t->owner.store(nullptr, std::memory_order_release);
+    std::vector<rt::Timer*> dropped;
+    for (auto& [key, t] : queue_) dropped.push_back(t);
     active_ -= int(queue_.size());
     queue_.clear();
+    for (rt::Timer* t : dropped) t->owner.store(nullptr, std::memory_order_release);
     cv_.notify_all();
     l.unlock();
     if (thread_.joinable()) thread_.join();
+    for (rt::Timer* t : dropped)
+      if (t->release != nullptr) t->release(t->arg);
   }
 
  private:
@@ -270,27 +275,25 @@ class TimerQueue {
       queue_.erase(it);
       running_ = t;
       l.unlock();
-      bool done = t->f(t->arg, now);
+      const bool done = t->f(t->arg, now);
       l.lock();
       running_ = nullptr;
-      if (!done) {
+      bool release = false;
+      if (!done && !closed_) {
         queue_.emplace(Key{t->when, t->seq}, t);  // still due: retry
-      } else if (t->period > 0 && !closed_) {
-        // Go's runtimer: the next multiple of period after now.
-        t->when += t->period * (1 + (now - t->when) / t->period);
+      } else if (done && t->period > 0 && !closed_) {
+        t->when = rt::NextWhen(*t, now);
         t->seq = seq_++;
         queue_.emplace(Key{t->when, t->seq}, t);
       } else {
-        t->owner.store(nullptr, std::memory_order_release);
+        // Fired, or the run closed while f ran.
         active_--;
+        t->owner.store(nullptr, std::memory_order_release);
+        release = true;
       }
       done_cv_.notify_all();
-      if (closed_ && !done) {  // Close ran while the callback did
-        queue_.erase(Key{t->when, t->seq});
-        t->owner.store(nullptr, std::memory_order_release);
-        active_--;
-      }
       l.unlock();
+      if (release && t->release != nullptr) t->release(t->arg);  // may free t
       if (!done) std::this_thread::yield();  // let the lock holder go on
       if (changed_) changed_();
       l.lock();

@@ -649,6 +649,7 @@ void SimRuntime::RunTimer(rt::Timer* t, int into) {
     End(Status::kLimit, "synclab: step limit of " + std::to_string(options_.max_steps) + " reached",
         0);
     t->owner.store(nullptr);
+    if (t->release != nullptr) t->release(t->arg);
     return;
   }
   G* saved = ctx_.g;
@@ -661,11 +662,12 @@ void SimRuntime::RunTimer(rt::Timer* t, int into) {
   if (!done) {
     retry_.push_back(t);
   } else if (t->period > 0) {
-    t->when += t->period * (1 + (clock_ - t->when) / t->period);
+    t->when = rt::NextWhen(*t, clock_);
     t->seq = timer_seq_++;
     timers_.emplace(std::make_pair(t->when, t->seq), TimerEntry{nullptr, t});
   } else {
     t->owner.store(nullptr);
+    if (t->release != nullptr) t->release(t->arg);  // may free t
   }
 }
 
@@ -695,11 +697,14 @@ bool SimRuntime::DelTimer(rt::Timer* t) {
 }
 
 void SimRuntime::DropTimers() {
+  std::vector<rt::Timer*> dropped(retry_);
   for (auto& [key, e] : timers_)
-    if (e.t != nullptr) e.t->owner.store(nullptr);
-  for (rt::Timer* t : retry_) t->owner.store(nullptr);
+    if (e.t != nullptr) dropped.push_back(e.t);
   timers_.clear();
   retry_.clear();
+  for (rt::Timer* t : dropped) t->owner.store(nullptr);
+  for (rt::Timer* t : dropped)
+    if (t->release != nullptr) t->release(t->arg);  // may free t
 }
 
 void SimRuntime::FillIdlePs() {

@@ -25,10 +25,18 @@
 // a yield).
 //
 // States (under the owning runtime's timer lock):
-//   idle     owner == nullptr: not armed, or fired and done (one-shot)
+//   idle     owner == nullptr: not armed, or fired (one-shot)
 //   pending  owner != nullptr, in the runtime's queue, due at `when`
-// A periodic timer is re-armed (when advanced past now by whole periods)
-// before f runs, so it is pending again while f runs, as in Go's runtimer.
+// A fired one-shot timer is idle once f returns true; a periodic one is
+// re-armed at NextWhen. While f runs Stop reports false for a one-shot
+// timer (Go's runtimer has taken it off the heap) and true for a periodic
+// one. f must not stop or reset its own timer.
+//
+// `release` (if set) is called after the runtime is done with a timer it
+// let go of without being asked: a one-shot timer that fired, or any timer
+// its run dropped. It is the last the runtime does with the timer, so it may
+// end the owner's life (a Timer that keeps itself alive while pending, as
+// Go's runtime keeps a pending timer reachable, lets go of itself there).
 //
 // Lifetime: the owning object must Stop its timer before it is destroyed.
 // Natively Stop and Reset wait for a callback of that timer that is running
@@ -52,12 +60,20 @@ struct Timer {
   // runtime's clock when it runs.
   bool (*f)(void* arg, std::int64_t now) = nullptr;
   void* arg = nullptr;
+  // Called once the runtime let go of a fired one-shot or dropped timer.
+  void (*release)(void* arg) = nullptr;
 
   // The runtime's bookkeeping; nobody else touches these.
   std::atomic<Runtime*> owner{nullptr};  // the runtime it is pending on
   std::uint64_t seq = 0;                 // its place among timers due at one instant
   int p = -1;                            // sim: the P that armed it (its timers heap)
 };
+
+// Go's runtimer: when a periodic timer that fired at `now` fires next, the
+// first instant on its grid (when + k*period) after now.
+inline std::int64_t NextWhen(const Timer& t, std::int64_t now) {
+  return t.when + t.period * (1 + (now - t.when) / t.period);
+}
 
 // Go's addtimer: arms an idle timer (when, period, f, arg set) on the current
 // runtime.
