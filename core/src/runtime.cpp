@@ -1,5 +1,6 @@
 // runtime.cpp: what both runtimes share: ids, object registration, trace
 // stripes, fatal errors, spinning and the go.h entry points.
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -67,13 +68,35 @@ void RuntimeLock::Lock() {
   }
 }
 
+bool RuntimeLock::TryLock() {
+  if (InSim()) {
+    if (sim_held_) return false;
+    sim_held_ = true;
+    // The runtime's own callbacks may run with no goroutine current.
+    if (G* g = CurrentG()) g->locks++;
+    return true;
+  }
+  return mu_.try_lock();
+}
+
 void RuntimeLock::Unlock() {
   if (InSim()) {
     sim_held_ = false;
-    CurrentG()->locks--;
+    if (G* g = CurrentG()) g->locks--;
   } else {
     mu_.unlock();
   }
+}
+
+// Native and plain threads: wyrand on a per-thread state, seeded from the
+// thread's address and the clock so threads draw different streams.
+std::uint32_t Runtime::Cheaprand() {
+  static thread_local std::uint64_t state =
+      std::uint64_t(reinterpret_cast<std::uintptr_t>(&state)) ^
+      std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+  state += 0xa0761d6478bd642full;
+  const __uint128_t m = __uint128_t(state) * (state ^ 0xe7037ed1a0b428dbull);
+  return std::uint32_t(std::uint64_t(m >> 64) ^ std::uint64_t(m));
 }
 
 void StartTimer(Timer& t) { Current().AddTimer(&t); }

@@ -161,7 +161,7 @@ struct Taken {
 class SimRuntime final : public rt::Runtime {
  public:
   explicit SimRuntime(const Options& o)
-      : options_(o), rng_(o.seed), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)),
+      : options_(o), rng_(o.seed), select_rng_(o.seed ^ 0x53454c454354ull), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)),
         next_gc_(o.gc_every_ns > 0 ? o.gc_every_ns : kNever) {
     timer_g_.runtime = this;  // id 0: the runtime itself
   }
@@ -183,6 +183,9 @@ class SimRuntime final : public rt::Runtime {
     throw FatalError(std::string(message));
   }
   rt::SemaTable& Semtable() override { return semtable_; }
+  // select's poll order: its own stream from the seed, so that a select
+  // does not shift the scheduler's choices.
+  std::uint32_t Cheaprand() override { return std::uint32_t(select_rng_.Next() >> 32); }
   // procPin: m.locks++, so the goroutine is not preempted and keeps its P
   // (it does not park while pinned). During teardown a goroutine may be
   // unwound off any P; nothing else runs then, so P 0 is as good as any.
@@ -262,6 +265,7 @@ class SimRuntime final : public rt::Runtime {
 
   Options options_;
   Rng rng_;
+  Rng select_rng_;
   int procs_;
   std::vector<P> ps_;
   std::deque<SimG*> global_;

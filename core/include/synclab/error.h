@@ -25,32 +25,40 @@ namespace synclab {
 class error {
  public:
   error() = default;  // nil
-  std::string Error() const { return rep_ ? rep_->text : "<nil>"; }
-  bool Timeout() const { return rep_ && rep_->timeout; }
+  std::string Error() const;
+  bool Timeout() const;
   // errors.Unwrap: the wrapped error, or nil.
-  error Unwrap() const { return rep_ ? rep_->wrapped : error(); }
+  error Unwrap() const;
   explicit operator bool() const { return rep_ != nullptr; }  // != nil
   friend bool operator==(const error& a, const error& b) { return a.rep_ == b.rep_; }
 
   // A new error value with this text (errors.New); timeout: its Timeout().
-  static error New(std::string text, bool timeout = false) {
-    return error(std::make_shared<const Rep>(Rep{std::move(text), timeout, error()}));
-  }
+  static error New(std::string text, bool timeout = false);
   // "<text>: <err>" wrapping err (fmt.Errorf with %w).
-  static error Wrap(std::string_view text, const error& err) {
-    return error(std::make_shared<const Rep>(
-        Rep{std::string(text) + ": " + err.Error(), false, err}));
-  }
+  static error Wrap(std::string_view text, const error& err);
 
  private:
-  struct Rep {
-    std::string text;
-    bool timeout = false;
-    error wrapped;
-  };
+  struct Rep;
   explicit error(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
   std::shared_ptr<const Rep> rep_;
 };
+
+struct error::Rep {
+  std::string text;
+  bool timeout = false;
+  error wrapped;
+};
+
+inline std::string error::Error() const { return rep_ ? rep_->text : "<nil>"; }
+inline bool error::Timeout() const { return rep_ && rep_->timeout; }
+inline error error::Unwrap() const { return rep_ ? rep_->wrapped : error(); }
+inline error error::New(std::string text, bool timeout) {
+  return error(std::make_shared<const Rep>(Rep{std::move(text), timeout, error()}));
+}
+inline error error::Wrap(std::string_view text, const error& err) {
+  return error(
+      std::make_shared<const Rep>(Rep{std::string(text) + ": " + err.Error(), false, err}));
+}
 
 namespace errors {
 inline error New(std::string text) { return error::New(std::move(text)); }

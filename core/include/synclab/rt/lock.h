@@ -18,6 +18,10 @@ class RuntimeLock {
  public:
   void Lock();
   void Unlock();
+  // Takes the lock only if nobody holds it; never spins or blocks (for the
+  // runtime's own callbacks, e.g. a timer sending on its channel). Sim: fails
+  // while another goroutine holds it. Native: std::mutex::try_lock.
+  bool TryLock();
   // For Park: releases this lock once the goroutine is parked.
   ParkUnlock ParkUnlocker() {
     return {[](void* l) { static_cast<RuntimeLock*>(l)->Unlock(); }, this};

@@ -76,6 +76,9 @@ struct G {
   // preempts a goroutine while this is > 0, as Go never preempts an M that
   // holds a runtime lock.
   int locks = 0;
+  // Its select object (chan.h): registered on its first traced select, so a
+  // select is one object per goroutine, not one per execution.
+  ObjectId select_obj = 0;
 };
 
 // What Park releases once the goroutine is parked: Go's gopark(unlockf). A
@@ -119,6 +122,11 @@ class Runtime {
   [[noreturn]] virtual void Fatal(std::string_view message) = 0;
   // The semaphore table of this runtime (sema.h).
   virtual SemaTable& Semtable() = 0;
+  // Go's cheaprand: a random 32-bit number (select's poll order). Sim draws
+  // it from a stream seeded by the run's seed (apart from the scheduler's,
+  // so a select does not change which goroutine runs next); natively and on
+  // plain threads it is a per-thread generator.
+  virtual std::uint32_t Cheaprand();
 
   // Go's procPin: keeps the current goroutine on its P until ProcUnpin and
   // returns the P's id, 0 <= id < Procs(). Pins do not nest, and a pinned
@@ -319,6 +327,10 @@ inline void Park(WaitReason reason, ObjectId obj, const Site& site, ParkUnlock u
 }
 inline void Ready(G* g, ObjectId obj, const Site& site) { Current().Ready(g, obj, site); }
 inline std::int64_t Nanotime() { return Current().Nanotime(); }
+// Go's cheaprandn: uniform in [0, n), n > 0 (Lemire's multiply-shift, as Go).
+inline std::uint32_t Cheaprandn(std::uint32_t n) {
+  return std::uint32_t((std::uint64_t(Current().Cheaprand()) * n) >> 32);
+}
 
 namespace detail {
 // A P of the native runtime (native.cpp): a thread pins by taking `held`.

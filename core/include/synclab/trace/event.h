@@ -52,16 +52,25 @@ enum class WaitReason : std::uint8_t {
   kSyncRWMutexRLock,
   kSyncRWMutexLock,
   kSyncCondWait,
+  kChanReceiveNilChan,
+  kChanSendNilChan,
+  kSelectNoCases,
+  kSelect,
+  kChanReceive,
+  kChanSend,
   kCount
 };
 inline constexpr std::string_view kWaitReasonNames[] = {
     "",      "semacquire",         "sync.Mutex.Lock",   "sync.WaitGroup.Wait",
-    "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock",   "sync.Cond.Wait"};
+    "sleep", "sync.RWMutex.RLock", "sync.RWMutex.Lock",   "sync.Cond.Wait",
+    "chan receive (nil chan)", "chan send (nil chan)", "select (no cases)", "select",
+    "chan receive", "chan send"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
 // The same, in the words of the call that waits, for the viewer's lanes:
 // "RLock rw", "Cond.Wait c".
 inline constexpr std::string_view kWaitReasonWords[] = {
-    "", "semacquire", "Lock", "Wait", "sleep", "RLock", "Lock", "Cond.Wait"};
+    "", "semacquire", "Lock", "Wait", "sleep", "RLock", "Lock", "Cond.Wait",
+    "Recv nil chan", "Send nil chan", "select {}", "select", "Recv", "Send"};
 static_assert(std::size(kWaitReasonWords) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.
