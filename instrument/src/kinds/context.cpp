@@ -128,7 +128,7 @@ std::string ContextState::Apply(FoldContext& ctx) {
 std::string ContextState::Describe(const ObjectView& v) const {
   std::string out(NodeName(node));
   if (parent != 0) out += " parent=" + ObjectLabel(v.trace, parent);
-  if (node == Node::kDeadline) out += " deadline=" + FormatTime(Time{deadline});
+  if (node == Node::kDeadline) out += " deadline=" + synclab::FormatTime(Time{deadline});
   if (node == Node::kValue) {
     out += " key=" + std::string(v.trace.str(key)) + " val=" + std::string(v.trace.str(val));
   }

@@ -45,8 +45,8 @@ std::string TimerState::Apply(FoldContext& ctx) {
 
 std::string TimerState::Describe(const ObjectView& v) const {
   std::string out = pending ? "pending" : "idle";
-  out += " when=" + FormatTime(Time{when});
-  if (period > 0) out += " period=" + FormatDuration(Duration(period));
+  out += " when=" + synclab::FormatTime(Time{when});
+  if (period > 0) out += " period=" + synclab::FormatDuration(Duration(period));
   if (c != 0) out += " c=" + ObjectLabel(v.trace, c);
   out += " fires=" + std::to_string(fires);
   if (dropped > 0) out += " dropped=" + std::to_string(dropped);
