@@ -43,6 +43,13 @@ extern const Scenario kMapReadMostly;
 extern const Scenario kMapPromotion;
 extern const Scenario kMapExpunge;
 extern const Scenario kMapRangePromotes;
+extern const Scenario kSelectTimeout;
+extern const Scenario kTimerTickerStop;
+extern const Scenario kContextCancelTree;
+extern const Scenario kContextTimeoutCancelsWorkers;
+extern const Scenario kContextValueLookup;
+extern const Scenario kContextCause;
+extern const Scenario kPipelineCancel;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -57,6 +64,9 @@ const Scenario* const kAll[] = {
     &kAtomicPointerPublish,
     &kPoolPerPReuse, &kPoolSteal, &kPoolVictimRotation,
     &kMapReadMostly, &kMapPromotion, &kMapExpunge, &kMapRangePromotes,
+    // Timers and context.
+    &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
+    &kContextValueLookup, &kContextCause, &kPipelineCancel,
 };
 }  // namespace
 
