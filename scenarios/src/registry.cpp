@@ -43,6 +43,20 @@ extern const Scenario kMapReadMostly;
 extern const Scenario kMapPromotion;
 extern const Scenario kMapExpunge;
 extern const Scenario kMapRangePromotes;
+extern const Scenario kChanPingPong;
+extern const Scenario kChanBufferedProducerConsumer;
+extern const Scenario kChanRangeUntilClosed;
+extern const Scenario kChanDrainAfterClose;
+extern const Scenario kChanRotate;
+extern const Scenario kChanAsMutex;
+extern const Scenario kChanUnbufferedDeadlockInMain;
+extern const Scenario kChanCloseTwice;
+extern const Scenario kChanSendOnClosed;
+extern const Scenario kChanNilChannelBlocks;
+extern const Scenario kChanLeak;
+extern const Scenario kSelectFanIn;
+extern const Scenario kSelectDefaultNonblocking;
+extern const Scenario kSelectRandomChoice;
 extern const Scenario kSelectTimeout;
 extern const Scenario kTimerTickerStop;
 extern const Scenario kContextCancelTree;
@@ -64,6 +78,11 @@ const Scenario* const kAll[] = {
     &kAtomicPointerPublish,
     &kPoolPerPReuse, &kPoolSteal, &kPoolVictimRotation,
     &kMapReadMostly, &kMapPromotion, &kMapExpunge, &kMapRangePromotes,
+    // Channels and select, each kind's correct use first.
+    &kChanPingPong, &kChanBufferedProducerConsumer, &kChanRangeUntilClosed, &kChanDrainAfterClose,
+    &kChanRotate, &kChanAsMutex, &kChanUnbufferedDeadlockInMain, &kChanCloseTwice, &kChanSendOnClosed,
+    &kChanNilChannelBlocks, &kChanLeak,
+    &kSelectFanIn, &kSelectDefaultNonblocking, &kSelectRandomChoice,
     // Timers and context.
     &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
     &kContextValueLookup, &kContextCause, &kPipelineCancel,

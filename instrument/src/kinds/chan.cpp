@@ -19,7 +19,8 @@ std::string Text(const Trace& t, std::int64_t id) { return "\"" + std::string(t.
 
 std::string ChanState::Apply(FoldContext& ctx) {
   const TraceEvent& e = ctx.e;
-  const std::int64_t elem = ctx.Field("elem");
+  // An offered value, or 0 for none (a receiver's record has "").
+  const std::int64_t elem = ctx.Str("elem").empty() ? 0 : ctx.Field("elem");
   // The slot a buffered send just filled or a receive just emptied: the one
   // before sendx or recvx.
   auto before = [&](std::string_view index) -> std::int64_t* {
