@@ -32,6 +32,7 @@ std::string TimerState::Apply(FoldContext& ctx) {
       // INV: only a pending timer fires.
       if (!was) return ctx.Fail(ctx.Self() + " fires while not pending");
       fires++;
+      last_fire = ctx.Field("now");
       if (e.kind == EventKind::kTimerSend && !ctx.Field("sent")) dropped++;
       break;
     default: break;

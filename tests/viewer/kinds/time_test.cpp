@@ -82,3 +82,22 @@ TEST_SUITE("viewer.panels") {
     CHECK(after.find("cause") != std::string::npos);
   }
 }
+
+TEST_SUITE("viewer.panels") {
+  TEST_CASE("the timeline draws wake arrows, a timer's from the runtime, named after what woke them") {
+    for (const char* name : {"timer/ticker-stop", "pipeline/cancel"}) {
+      CAPTURE(name);
+      const Model m = Build(Record(name));
+      Cursor c;
+      c.step = m.size() - 1;
+      Gui gui(ImVec2(1600, 500));
+      TimelineView v;
+      gui.Frame([&] { return DrawTimeline(m, c, v); });
+      const Drawn drawn;
+      INFO(drawn.Text());
+      // ticker-stop: the runtime readies the worker on ticker.C; pipeline:
+      // the cancel's close of the done channel readies a stage.
+      CHECK(drawn.Has(std::string(name) == "timer/ticker-stop" ? "ticker.C" : "pipeline.done"));
+    }
+  }
+}

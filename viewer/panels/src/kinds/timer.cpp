@@ -52,7 +52,9 @@ Intent DrawTimerInspector(const Model& m, const Cursor& c, Id timer) {
     top.Chip(fold.started ? "idle" : "not started", StatusColor(GStatus::kDone), white, kIdleHelp);
   }
   if (fold.started) {
-    const std::string due = (fold.pending ? "due " : "fired ") + FormatTime(Time{fold.when});
+    const std::string due = fold.pending    ? "due " + FormatTime(Time{fold.when})
+                            : fold.fires > 0 ? "last fired " + FormatTime(Time{fold.last_fire})
+                                             : "never fired";
     top.Text(due.c_str());
     Explain(kWhenHelp);
     if (fold.pending) {

@@ -15,6 +15,7 @@ struct TimerState {
   std::int64_t period = 0;  // 0: one-shot
   Id c = 0;                 // its channel (0: AfterFunc)
   std::int64_t fires = 0;   // sends and AfterFunc starts so far
+  std::int64_t last_fire = 0;  // when it fired last (the runtime's clock)
   std::int64_t dropped = 0;  // sends that found C full
 
   std::string Apply(FoldContext& ctx);
