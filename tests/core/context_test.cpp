@@ -32,8 +32,8 @@ bool Closed(const RecvChan<Unit>& done) {
   return closed;
 }
 
-// Runs body in sim for seeds 1..n and natively once; each run must end ok.
-void Everywhere(const std::function<void()>& body, std::uint64_t seeds = 10) {
+// Runs body in sim for seeds 1..n; each run must end ok.
+void Sim(void (*body)(), std::uint64_t seeds = 10) {
   for (std::uint64_t seed = 1; seed <= seeds; seed++) {
     CAPTURE(seed);
     sim::Options o;
@@ -41,9 +41,22 @@ void Everywhere(const std::function<void()>& body, std::uint64_t seeds = 10) {
     sim::Result r = sim::Run(body, o);
     CHECK_MESSAGE(r.outcome.status == rt::Status::kOk, r.outcome.message);
   }
-  native::Result r = native::Run(body, native::Options{});
-  CHECK_MESSAGE(r.outcome.status == rt::Status::kOk, r.outcome.message);
 }
+// Runs body natively (OS threads) a few times; each run must end ok.
+void Native(void (*body)()) {
+  for (int i = 0; i < 3; i++) {
+    native::Result r = native::Run(body, native::Options{});
+    CHECK_MESSAGE(r.outcome.status == rt::Status::kOk, r.outcome.message);
+  }
+}
+
+// A test body that runs in both runtimes: a sim case in core.context and a
+// native one in core.context native (the suite ThreadSanitizer runs).
+#define BOTH_RUNTIMES(title, seeds, body)                                                      \
+  TEST_CASE(title) { Sim(body, seeds); }                                                       \
+  TEST_CASE("native: " title * doctest::test_suite("core.context native") * doctest::timeout(30)) { \
+    Native(body);                                                                              \
+  }
 
 struct UserKey {
   int n = 0;
@@ -57,41 +70,39 @@ struct OtherKey {
 }  // namespace
 
 TEST_SUITE("core.context") {
-  TEST_CASE("Background and TODO are never done, have no deadline, values or error") {
-    Everywhere([] {
-      for (const ctx::Context& c : {ctx::background(), ctx::todo()}) {
-        CHECK(c.Done().nil());
-        CHECK_FALSE(c.Err());
-        CHECK_FALSE(c.Deadline().second);
-        CHECK_FALSE(c.Value(UserKey{}).has_value());
-      }
-      CHECK(ctx::background().String() == "context.Background");
-      CHECK(ctx::todo().String() == "context.TODO");
-    });
+  void Body1() {
+    for (const ctx::Context& c : {ctx::background(), ctx::todo()}) {
+      CHECK(c.Done().nil());
+      CHECK_FALSE(c.Err());
+      CHECK_FALSE(c.Deadline().second);
+      CHECK_FALSE(c.Value(UserKey{}).has_value());
+    }
+    CHECK(ctx::background().String() == "context.Background");
+    CHECK(ctx::todo().String() == "context.TODO");
   }
+  BOTH_RUNTIMES("Background and TODO are never done have no deadline values or error", 10, &Body1)
 
-  TEST_CASE("cancel closes Done and sets Err to Canceled, for the whole subtree (Go's TestWithCancel)") {
-    Everywhere([] {
-      auto [c1, cancel] = ctx::with_cancel(ctx::background());
-      CHECK(c1.String() == "context.Background.WithCancel");
-      auto o0 = ctx::with_value(c1, UserKey{}, 1);
-      auto [c2, cancel2] = ctx::with_cancel(o0);
-      auto [c3, cancel3] = ctx::with_timeout(c2, 1h);
-      std::vector<ctx::Context> all{c1, o0, c2, c3};
-      for (const ctx::Context& c : all) {
-        CHECK_FALSE(Closed(c.Done()));
-        CHECK_FALSE(c.Err());
-      }
-      cancel();
-      for (const ctx::Context& c : all) {
-        CHECK(Closed(c.Done()));
-        CHECK(c.Err() == ctx::Canceled);
-        CHECK(c.Err().Error() == "context canceled");
-      }
-      cancel2();
-      cancel3();
-    });
+  void Body2() {
+    auto [c1, cancel] = ctx::with_cancel(ctx::background());
+    CHECK(c1.String() == "context.Background.WithCancel");
+    auto o0 = ctx::with_value(c1, UserKey{}, 1);
+    auto [c2, cancel2] = ctx::with_cancel(o0);
+    auto [c3, cancel3] = ctx::with_timeout(c2, 1h);
+    std::vector<ctx::Context> all{c1, o0, c2, c3};
+    for (const ctx::Context& c : all) {
+      CHECK_FALSE(Closed(c.Done()));
+      CHECK_FALSE(c.Err());
+    }
+    cancel();
+    for (const ctx::Context& c : all) {
+      CHECK(Closed(c.Done()));
+      CHECK(c.Err() == ctx::Canceled);
+      CHECK(c.Err().Error() == "context canceled");
+    }
+    cancel2();
+    cancel3();
   }
+  BOTH_RUNTIMES("cancel closes Done and sets Err to Canceled for the whole subtree (Go's TestWithCancel)", 10, &Body2)
 
   TEST_CASE("a child's cancel leaves its parent running and detaches it (TestChildFinishesFirst)") {
     Collect sink;
@@ -151,17 +162,16 @@ TEST_SUITE("core.context") {
     CHECK(stops[0].field("was") == 1);
   }
 
-  TEST_CASE("deriving from a cancelled context cancels the child at once (propagate immediate)") {
-    Everywhere([] {
-      auto [parent, cancel] = ctx::with_cancel_cause(ctx::background());
-      auto why = errors::New("why");
-      cancel(why);
-      auto [child, cancel_child] = ctx::with_cancel(parent);
-      CHECK(child.Err() == ctx::Canceled);
-      CHECK(ctx::cause(child) == why);
-      cancel_child();
-    });
+  void Body3() {
+    auto [parent, cancel] = ctx::with_cancel_cause(ctx::background());
+    auto why = errors::New("why");
+    cancel(why);
+    auto [child, cancel_child] = ctx::with_cancel(parent);
+    CHECK(child.Err() == ctx::Canceled);
+    CHECK(ctx::cause(child) == why);
+    cancel_child();
   }
+  BOTH_RUNTIMES("deriving from a cancelled context cancels the child at once (propagate immediate)", 10, &Body3)
 
   TEST_CASE("the deadline fires at its instant in virtual time with DeadlineExceeded") {
     for (std::uint64_t seed = 1; seed <= 20; seed++) {
@@ -189,144 +199,136 @@ TEST_SUITE("core.context") {
     }
   }
 
-  TEST_CASE("a later deadline under an earlier one is a plain cancel child with the parent's deadline") {
-    Everywhere([] {
-      auto [p, cancel_p] = ctx::with_timeout(ctx::background(), 10ms);
-      auto [c, cancel_c] = ctx::with_timeout(p, 1h);
-      CHECK(c.Deadline().first == p.Deadline().first);
-      CHECK(c.String().ends_with(".WithCancel"));
-      c.Done().Recv();
-      CHECK(c.Err() == ctx::DeadlineExceeded);  // inherited from the parent
-      cancel_c();
-      cancel_p();
-    });
+  void Body4() {
+    auto [p, cancel_p] = ctx::with_timeout(ctx::background(), 10ms);
+    auto [c, cancel_c] = ctx::with_timeout(p, 1h);
+    CHECK(c.Deadline().first == p.Deadline().first);
+    CHECK(c.String().ends_with(".WithCancel"));
+    c.Done().Recv();
+    CHECK(c.Err() == ctx::DeadlineExceeded);  // inherited from the parent
+    cancel_c();
+    cancel_p();
   }
+  BOTH_RUNTIMES("a later deadline under an earlier one is a plain cancel child with the parent's deadline", 10, &Body4)
 
-  TEST_CASE("a deadline already passed is done before with_deadline returns") {
-    Everywhere([] {
-      auto [c, cancel] = ctx::with_deadline(ctx::background(), time_now().Add(-1s));
-      CHECK(Closed(c.Done()));
-      CHECK(c.Err() == ctx::DeadlineExceeded);
-      cancel();
-      CHECK(c.Err() == ctx::DeadlineExceeded);
-    });
+  void Body5() {
+    auto [c, cancel] = ctx::with_deadline(ctx::background(), time_now().Add(-1s));
+    CHECK(Closed(c.Done()));
+    CHECK(c.Err() == ctx::DeadlineExceeded);
+    cancel();
+    CHECK(c.Err() == ctx::DeadlineExceeded);
   }
+  BOTH_RUNTIMES("a deadline already passed is done before with_deadline returns", 10, &Body5)
 
-  TEST_CASE("causes: given, defaulted to err, inherited by children, nil before cancel") {
-    Everywhere([] {
-      auto boom = errors::New("boom");
-      auto [c, cancel] = ctx::with_cancel_cause(ctx::background());
-      auto [child, cancel_child] = ctx::with_cancel(c);
-      CHECK_FALSE(ctx::cause(c));
-      cancel(boom);
-      CHECK(c.Err() == ctx::Canceled);
-      CHECK(ctx::cause(c) == boom);
-      CHECK(ctx::cause(child) == boom);  // the parent's cause, not Canceled
-      cancel(errors::New("later"));
-      CHECK(ctx::cause(c) == boom);
-      cancel_child();
+  void Body6() {
+    auto boom = errors::New("boom");
+    auto [c, cancel] = ctx::with_cancel_cause(ctx::background());
+    auto [child, cancel_child] = ctx::with_cancel(c);
+    CHECK_FALSE(ctx::cause(c));
+    cancel(boom);
+    CHECK(c.Err() == ctx::Canceled);
+    CHECK(ctx::cause(c) == boom);
+    CHECK(ctx::cause(child) == boom);  // the parent's cause, not Canceled
+    cancel(errors::New("later"));
+    CHECK(ctx::cause(c) == boom);
+    cancel_child();
 
-      auto [d, cancel_d] = ctx::with_cancel_cause(ctx::background());
-      cancel_d(error());
-      CHECK(ctx::cause(d) == ctx::Canceled);
+    auto [d, cancel_d] = ctx::with_cancel_cause(ctx::background());
+    cancel_d(error());
+    CHECK(ctx::cause(d) == ctx::Canceled);
 
-      auto slow = errors::New("too slow");
-      auto [t, cancel_t] = ctx::with_timeout_cause(ctx::background(), 1ms, slow);
-      t.Done().Recv();
-      CHECK(t.Err() == ctx::DeadlineExceeded);
-      CHECK(ctx::cause(t) == slow);
-      cancel_t();
-      CHECK_FALSE(ctx::cause(ctx::background()));
-      auto v = ctx::with_value(t, UserKey{}, 1);
-      CHECK(ctx::cause(v) == slow);  // through the value node
-    });
+    auto slow = errors::New("too slow");
+    auto [t, cancel_t] = ctx::with_timeout_cause(ctx::background(), 1ms, slow);
+    t.Done().Recv();
+    CHECK(t.Err() == ctx::DeadlineExceeded);
+    CHECK(ctx::cause(t) == slow);
+    cancel_t();
+    CHECK_FALSE(ctx::cause(ctx::background()));
+    auto v = ctx::with_value(t, UserKey{}, 1);
+    CHECK(ctx::cause(v) == slow);  // through the value node
   }
+  BOTH_RUNTIMES("causes: given defaulted to err inherited by children nil before cancel", 10, &Body6)
 
-  TEST_CASE("Value: the nearest equal key wins; other types and values do not match") {
-    Everywhere([] {
-      auto c0 = ctx::background();
-      auto c1 = ctx::with_value(c0, UserKey{1}, std::string("c1k1"));
-      auto c2 = ctx::with_value(c1, UserKey{2}, std::string("c2k2"));
-      auto c3 = ctx::with_value(c2, UserKey{1}, std::string("c3k1"));
-      auto [c4, cancel] = ctx::with_cancel(c3);
-      CHECK(c4.Value<std::string>(UserKey{1}) == "c3k1");
-      CHECK(c4.Value<std::string>(UserKey{2}) == "c2k2");
-      CHECK(c1.Value<std::string>(UserKey{1}) == "c1k1");
-      CHECK_FALSE(c1.Value(UserKey{2}).has_value());
-      CHECK_FALSE(c4.Value(OtherKey{1}).has_value());  // same value, other type
-      CHECK_FALSE(c4.Value(UserKey{3}).has_value());
-      auto s = ctx::with_value(c0, "name", "alice");  // literals are strings
-      CHECK(s.Value<std::string>(std::string("name")) == "alice");
-      CHECK(s.String() == "context.Background.WithValue(type std::string, val alice)");
-      cancel();
-    });
+  void Body7() {
+    auto c0 = ctx::background();
+    auto c1 = ctx::with_value(c0, UserKey{1}, std::string("c1k1"));
+    auto c2 = ctx::with_value(c1, UserKey{2}, std::string("c2k2"));
+    auto c3 = ctx::with_value(c2, UserKey{1}, std::string("c3k1"));
+    auto [c4, cancel] = ctx::with_cancel(c3);
+    CHECK(c4.Value<std::string>(UserKey{1}) == "c3k1");
+    CHECK(c4.Value<std::string>(UserKey{2}) == "c2k2");
+    CHECK(c1.Value<std::string>(UserKey{1}) == "c1k1");
+    CHECK_FALSE(c1.Value(UserKey{2}).has_value());
+    CHECK_FALSE(c4.Value(OtherKey{1}).has_value());  // same value, other type
+    CHECK_FALSE(c4.Value(UserKey{3}).has_value());
+    auto s = ctx::with_value(c0, "name", "alice");  // literals are strings
+    CHECK(s.Value<std::string>(std::string("name")) == "alice");
+    CHECK(s.String() == "context.Background.WithValue(type std::string, val alice)");
+    cancel();
   }
+  BOTH_RUNTIMES("Value: the nearest equal key wins: other types and values do not match", 10, &Body7)
 
-  TEST_CASE("construction panics with Go's messages") {
-    Everywhere([] {
-      ctx::Context nil;
-      CHECK_THROWS_WITH(ctx::with_cancel(nil), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::with_cancel_cause(nil), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::with_timeout(nil, 1s), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::with_deadline(nil, Time{}), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::with_value(nil, UserKey{}, 1), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::without_cancel(nil), "cannot create context from nil parent");
-      CHECK_THROWS_WITH(ctx::with_value(ctx::background(), ctx::Key(), 1), "nil key");
-      struct NoEq {
-        int x;
-      };
-      CHECK_THROWS_WITH(ctx::with_value(ctx::background(), NoEq{1}, 1), "key is not comparable");
-    }, 1);
+  void Body8() {
+    ctx::Context nil;
+    CHECK_THROWS_WITH(ctx::with_cancel(nil), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::with_cancel_cause(nil), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::with_timeout(nil, 1s), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::with_deadline(nil, Time{}), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::with_value(nil, UserKey{}, 1), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::without_cancel(nil), "cannot create context from nil parent");
+    CHECK_THROWS_WITH(ctx::with_value(ctx::background(), ctx::Key(), 1), "nil key");
+    struct NoEq {
+      int x;
+    };
+    CHECK_THROWS_WITH(ctx::with_value(ctx::background(), NoEq{1}, 1), "key is not comparable");
   }
+  BOTH_RUNTIMES("construction panics with Go's messages", 1, &Body8)
 
-  TEST_CASE("without_cancel keeps the values and drops cancellation and deadline") {
-    Everywhere([] {
-      auto [p, cancel] = ctx::with_timeout(ctx::with_value(ctx::background(), UserKey{}, 5), 1ms);
-      auto w = ctx::without_cancel(p);
-      CHECK(w.Done().nil());
-      CHECK_FALSE(w.Deadline().second);
-      CHECK(w.Value<int>(UserKey{}) == 5);
-      auto [c, cancel_c] = ctx::with_cancel(w);  // propagate none: never cancelled from above
-      p.Done().Recv();
-      CHECK_FALSE(w.Err());
-      CHECK_FALSE(ctx::cause(w));
-      CHECK_FALSE(c.Err());
-      CHECK(w.String().ends_with(".WithoutCancel"));
-      cancel_c();
-      cancel();
-    });
+  void Body9() {
+    auto [p, cancel] = ctx::with_timeout(ctx::with_value(ctx::background(), UserKey{}, 5), 1ms);
+    auto w = ctx::without_cancel(p);
+    CHECK(w.Done().nil());
+    CHECK_FALSE(w.Deadline().second);
+    CHECK(w.Value<int>(UserKey{}) == 5);
+    auto [c, cancel_c] = ctx::with_cancel(w);  // propagate none: never cancelled from above
+    p.Done().Recv();
+    CHECK_FALSE(w.Err());
+    CHECK_FALSE(ctx::cause(w));
+    CHECK_FALSE(c.Err());
+    CHECK(w.String().ends_with(".WithoutCancel"));
+    cancel_c();
+    cancel();
   }
+  BOTH_RUNTIMES("without_cancel keeps the values and drops cancellation and deadline", 10, &Body9)
 
-  TEST_CASE("AfterFunc runs f once in its own goroutine after the cancel; stop before prevents it") {
-    Everywhere([] {
-      auto [c, cancel] = ctx::with_cancel(ctx::background());
-      auto ran = make_chan<int>(2);
-      auto stop = ctx::after_func(c, [ran] { ran.Send(1); });
-      auto stopped = ctx::after_func(c, [ran] { ran.Send(2); });
-      CHECK(stopped());
-      CHECK_FALSE(stopped());  // later calls return false
-      cancel();
-      CHECK(ran.Recv() == 1);
-      CHECK_FALSE(stop());  // f has started
-      sleep(1ms);
-      CHECK(ran.Len() == 0);
-      // On a context already done, f runs at once.
-      ctx::after_func(c, [ran] { ran.Send(3); });
-      CHECK(ran.Recv() == 3);
-    });
+  void Body10() {
+    auto [c, cancel] = ctx::with_cancel(ctx::background());
+    auto ran = make_chan<int>(2);
+    auto stop = ctx::after_func(c, [ran] { ran.Send(1); });
+    auto stopped = ctx::after_func(c, [ran] { ran.Send(2); });
+    CHECK(stopped());
+    CHECK_FALSE(stopped());  // later calls return false
+    cancel();
+    CHECK(ran.Recv() == 1);
+    CHECK_FALSE(stop());  // f has started
+    sleep(1ms);
+    CHECK(ran.Len() == 0);
+    // On a context already done, f runs at once.
+    ctx::after_func(c, [ran] { ran.Send(3); });
+    CHECK(ran.Recv() == 3);
   }
+  BOTH_RUNTIMES("AfterFunc runs f once in its own goroutine after the cancel: stop before prevents it", 10, &Body10)
 
-  TEST_CASE("AfterFunc's f runs with its stop function dropped") {
-    Everywhere([] {
-      auto [c, cancel] = ctx::with_cancel(ctx::background());
-      auto ran = make_chan<int>(1);
-      (void)ctx::after_func(c, [ran] { ran.Send(1); });
-      cancel();
-      CHECK(ran.Recv() == 1);
-    });
+  void Body11() {
+    auto [c, cancel] = ctx::with_cancel(ctx::background());
+    auto ran = make_chan<int>(1);
+    (void)ctx::after_func(c, [ran] { ran.Send(1); });
+    cancel();
+    CHECK(ran.Recv() == 1);
   }
+  BOTH_RUNTIMES("AfterFunc's f runs with its stop function dropped", 10, &Body11)
 
-  TEST_CASE("a context of one's own is followed by a goroutine; an AfterFuncer through its AfterFunc") {
+  TEST_CASE("a context of one's own is followed by a goroutine: an AfterFuncer through its AfterFunc") {
     // Go's TestCustomContextPropagation, in both flavours.
     struct Custom : ctx::ContextImpl {
       ctx::Context inner;
@@ -399,29 +401,28 @@ TEST_SUITE("core.context") {
     CHECK(sink.Named("ctx.cancel")[0].field("done") == 0);
   }
 
-  TEST_CASE("workers stopped by a timeout all see DeadlineExceeded and exit, for every seed") {
-    Everywhere([] {
-      auto [c, cancel] = ctx::with_timeout(ctx::background(), 3ms);
-      WaitGroup wg;
-      std::atomic<int> exited{0};
-      for (int i = 0; i < 4; i++) {
-        wg.Add(1);
-        go([&, c = c] {
-          auto work = make_chan<int>();
-          for (bool on = true; on;) {
-            select(recv_case(c.Done(), [&] { on = false; }), recv_case(work, [](int) {}),
-                   recv_case(after(200us), [](Time) {}));
-          }
-          CHECK(c.Err() == ctx::DeadlineExceeded);
-          exited++;
-          wg.Done();
-        });
-      }
-      wg.Wait();
-      CHECK(exited == 4);
-      cancel();
-    }, 20);
+  void Body12() {
+    auto [c, cancel] = ctx::with_timeout(ctx::background(), 3ms);
+    WaitGroup wg;
+    std::atomic<int> exited{0};
+    for (int i = 0; i < 4; i++) {
+      wg.Add(1);
+      go([&, c = c] {
+        auto work = make_chan<int>();
+        for (bool on = true; on;) {
+          select(recv_case(c.Done(), [&] { on = false; }), recv_case(work, [](int) {}),
+                 recv_case(after(200us), [](Time) {}));
+        }
+        CHECK(c.Err() == ctx::DeadlineExceeded);
+        exited++;
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    CHECK(exited == 4);
+    cancel();
   }
+  BOTH_RUNTIMES("workers stopped by a timeout all see DeadlineExceeded and exit for every seed", 20, &Body12)
 
   TEST_CASE("a node freed before its cancel leaves its parent's children") {
     Collect sink;

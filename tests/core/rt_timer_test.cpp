@@ -90,7 +90,7 @@ TEST_SUITE("core.rt_timer sim") {
     CHECK(r.outcome.status == rt::Status::kDeadlock);
   }
 
-  TEST_CASE("Stop reports a pending timer and keeps it from firing; after the fire it reports false") {
+  TEST_CASE("Stop reports a pending timer and keeps it from firing: after the fire it reports false") {
     sim::Result r = sim::Run([&] {
       Probe a(rt::Nanotime() + 1000), b(rt::Nanotime() + 1000);
       rt::StartTimer(a.t);
@@ -226,7 +226,7 @@ TEST_SUITE("core.rt_timer sim") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("a goroutine started from a callback runs, with the runtime as its parent") {
+  TEST_CASE("a goroutine started from a callback runs with the runtime as its parent") {
     Collect sink;
     bool ran = false;
     struct Starter {
@@ -304,7 +304,7 @@ TEST_SUITE("core.rt_timer sim") {
 }
 
 TEST_SUITE("core.rt_timer native") {
-  TEST_CASE("native: a timer wakes a goroutine after its time; waiting on it is no deadlock" *
+  TEST_CASE("native: a timer wakes a goroutine after its time: waiting on it is no deadlock" *
             doctest::timeout(10)) {
     std::int64_t waited = 0;
     native::Result r = native::Run([&] {
@@ -318,7 +318,7 @@ TEST_SUITE("core.rt_timer native") {
     CHECK(waited >= 20'000'000);
   }
 
-  TEST_CASE("native: once the last timer fired and woke nobody, the run is a deadlock" *
+  TEST_CASE("native: once the last timer fired and woke nobody the run is a deadlock" *
             doctest::timeout(10)) {
     native::Result r = native::Run([&] {
       Probe p(rt::Nanotime() + 5'000'000);
@@ -349,7 +349,7 @@ TEST_SUITE("core.rt_timer native") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("native: a periodic timer fires until stopped; a busy callback is retried" *
+  TEST_CASE("native: a periodic timer fires until stopped: a busy callback is retried" *
             doctest::timeout(10)) {
     native::Result r = native::Run([&] {
       Probe p(rt::Nanotime() + 1'000'000, 1'000'000);

@@ -42,7 +42,7 @@ bool Near(Duration got, Duration want) { return got >= want && got < want + 1us;
 }  // namespace
 
 TEST_SUITE("core.time sim") {
-  TEST_CASE("after delivers the clock reading at exactly d, with no real wait") {
+  TEST_CASE("after delivers the clock reading at exactly d with no real wait") {
     for (std::uint64_t seed = 1; seed <= 20; seed++) {
       CAPTURE(seed);
       Time start, got;
@@ -57,7 +57,7 @@ TEST_SUITE("core.time sim") {
     }
   }
 
-  TEST_CASE("a select with a timeout takes the timeout when the work is slower, for every seed") {
+  TEST_CASE("a select with a timeout takes the timeout when the work is slower for every seed") {
     for (std::uint64_t seed = 1; seed <= 30; seed++) {
       CAPTURE(seed);
       int which = -1;
@@ -74,7 +74,7 @@ TEST_SUITE("core.time sim") {
     }
   }
 
-  TEST_CASE("a goroutine blocked only on a timer's channel is not a deadlock; on a stopped one it is") {
+  TEST_CASE("a goroutine blocked only on a timer's channel is not a deadlock: on a stopped one it is") {
     sim::Result ok = sim::Run([] { Timer(1h).C.Recv(); }, sim::Options{});
     CHECK(ok.outcome.status == rt::Status::kOk);
     CHECK(ok.clock_ns >= 3'600'000'000'000);
@@ -144,7 +144,7 @@ TEST_SUITE("core.time sim") {
     CHECK(sends[0].e.g == 0);            // the runtime sends, not a goroutine
   }
 
-  TEST_CASE("after_func runs f in a goroutine of its own at d; Stop before keeps it from running") {
+  TEST_CASE("after_func runs f in a goroutine of its own at d: Stop before keeps it from running") {
     for (std::uint64_t seed = 1; seed <= 10; seed++) {
       CAPTURE(seed);
       std::vector<std::int64_t> ran;
@@ -168,7 +168,7 @@ TEST_SUITE("core.time sim") {
     }
   }
 
-  TEST_CASE("after_func's Stop after f started returns false; Reset runs f again") {
+  TEST_CASE("after_func's Stop after f started returns false: Reset runs f again") {
     sim::Result r = sim::Run([] {
       int runs = 0;
       Timer t = after_func(1ms, [&] { runs++; });
@@ -182,7 +182,7 @@ TEST_SUITE("core.time sim") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("a ticker ticks every period; a slow receiver misses ticks instead of queueing them") {
+  TEST_CASE("a ticker ticks every period: a slow receiver misses ticks instead of queueing them") {
     sim::Result r = sim::Run([] {
       Time t0 = time_now();
       Ticker tk(10ms);
@@ -213,7 +213,7 @@ TEST_SUITE("core.time sim") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("tick(d) keeps ticking with no handle kept; tick of a non-positive d is the nil channel") {
+  TEST_CASE("tick(d) keeps ticking with no handle kept: tick of a non-positive d is the nil channel") {
     sim::Result r = sim::Run([] {
       auto c = tick(1ms);
       Time a = c.Recv(), b = c.Recv();
@@ -288,7 +288,7 @@ TEST_SUITE("core.time sim") {
 }
 
 TEST_SUITE("core.time native") {
-  TEST_CASE("native: after, Timer.Stop, Ticker and after_func on the real clock" *
+  TEST_CASE("native: after Timer.Stop Ticker and after_func on the real clock" *
             doctest::timeout(20)) {
     native::Result r = native::Run([] {
       Time t0 = time_now();
@@ -324,7 +324,7 @@ TEST_SUITE("core.time native") {
     CHECK(r.outcome.status == rt::Status::kDeadlock);
   }
 
-  TEST_CASE("native: many goroutines with timeouts and tickers, traced" * doctest::timeout(20)) {
+  TEST_CASE("native: many goroutines with timeouts and tickers traced" * doctest::timeout(20)) {
     Collect sink;
     native::Options o;
     o.sink = &sink;

@@ -38,7 +38,7 @@ TEST_SUITE("instrument.kinds.timer") {
     });
   };
 
-  TEST_CASE("a timer's trace folds; Stop or Reset reporting the wrong pending is rejected") {
+  TEST_CASE("a timer's trace folds: Stop or Reset reporting the wrong pending is rejected") {
     const Trace t = stopped();
     REQUIRE(Fold(t) == "");
     const std::size_t stop0 = Nth(t, EventKind::kTimerStop, 0);
@@ -68,7 +68,7 @@ TEST_SUITE("instrument.kinds.context") {
     });
   };
 
-  TEST_CASE("a context tree folds: children attach, leave, and the cancel clears them") {
+  TEST_CASE("a context tree folds: children attach leave and the cancel clears them") {
     const Trace t = tree();
     REQUIRE(Fold(t) == "");
     const std::size_t attach_b = Nth(t, EventKind::kCtxPropagateAttach, 1);
@@ -84,7 +84,7 @@ TEST_SUITE("instrument.kinds.context") {
     CHECK(t.str(after.err) == "context canceled");
   }
 
-  TEST_CASE("a second cancel, a wrong children count or a stranger leaving is rejected") {
+  TEST_CASE("a second cancel a wrong children count or a stranger leaving is rejected") {
     const Trace t = tree();
     const std::size_t cancel_a = Nth(t, EventKind::kCtxCancel, 0);
     CHECK(Fold(Set(t, cancel_a, "children", 3)) == At(cancel_a) + "a cancels 3 children, but has 0");

@@ -47,7 +47,7 @@ std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
 }  // namespace
 
 TEST_SUITE("viewer.panels") {
-  TEST_CASE("the timer inspector shows a pending ticker's due time counting down, then idle") {
+  TEST_CASE("the timer inspector shows a pending ticker's due time counting down then idle") {
     const Model m = Build(Record("timer/ticker-stop"));
     const Id ticker = ObjectNamed(m, "ticker");
     const std::uint64_t start = FirstOf(m.trace(), trace::EventKind::kTimerStart);
@@ -61,7 +61,7 @@ TEST_SUITE("viewer.panels") {
     }
   }
 
-  TEST_CASE("the context inspector draws the tree with cancelled nodes, deadlines and values") {
+  TEST_CASE("the context inspector draws the tree with cancelled nodes deadlines and values") {
     const Model m = Build(Record("context/cancel-tree"));
     const Id db = ObjectNamed(m, "db");
     const std::uint64_t first_cancel = FirstOf(m.trace(), trace::EventKind::kCtxCancel);
@@ -84,7 +84,7 @@ TEST_SUITE("viewer.panels") {
 }
 
 TEST_SUITE("viewer.panels") {
-  TEST_CASE("the timeline draws wake arrows, a timer's from the runtime, named after what woke them") {
+  TEST_CASE("the timeline draws wake arrows a timer's from the runtime named after what woke them") {
     for (const char* name : {"timer/ticker-stop", "pipeline/cancel"}) {
       CAPTURE(name);
       const Model m = Build(Record(name));
