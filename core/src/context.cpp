@@ -135,8 +135,10 @@ class CancelCtx : public ContextImpl, public Canceler,
   // Go's p.children[child] = struct{}{} (under mu_). `keep`: an afterFuncCtx,
   // which the parent holds alive until it is cancelled or stopped.
   void AddChildLocked(const std::shared_ptr<CancelCtx>& child, bool keep);
-  // delete(p.children, child) under mu_, traced; false if it was not there.
-  bool RemoveChildLocked(const CancelCtx* child, const Site& site);
+  // delete(p.children, child) under mu_, traced. Returns what the parent
+  // held of it (an afterFuncCtx), to be let go of after mu_ is unlocked: a
+  // node freed under its parent's lock would take that lock again.
+  std::shared_ptr<CancelCtx> RemoveChildLocked(const CancelCtx* child, const Site& site);
   bool CancelledLocked() const { return static_cast<bool>(err_); }
   // Whether the cancelCtx it attaches to keeps it alive (afterFuncCtx).
   virtual bool KeptByParent() const { return false; }
@@ -202,17 +204,14 @@ void CancelCtx::AddChildLocked(const std::shared_ptr<CancelCtx>& child, bool kee
   child->attached_to_ = this;
 }
 
-bool CancelCtx::RemoveChildLocked(const CancelCtx* child, const Site& site) {
+std::shared_ptr<CancelCtx> CancelCtx::RemoveChildLocked(const CancelCtx* child, const Site& site) {
   auto it = std::find_if(children_.begin(), children_.end(),
                          [&](const Child& c) { return c.raw == child; });
-  if (it == children_.end()) return false;
+  if (it == children_.end()) return nullptr;
   std::shared_ptr<CancelCtx> keep = std::move(it->keep);
   children_.erase(it);
   rt::Emit(EventKind::kCtxChildRemove, id_, site, child->id_, std::int64_t(children_.size()));
-  // `keep` may be the last reference of an afterFuncCtx that is being
-  // removed by its own cancel, which still runs: it holds itself (shared
-  // from this) while it does, so this is never the last one then.
-  return true;
+  return keep;
 }
 
 void CancelCtx::CancelBase(bool remove_from_parent, error err, error cause, ObjectId by) {
@@ -231,14 +230,21 @@ void CancelCtx::CancelBase(bool remove_from_parent, error err, error cause, Obje
   rt::Emit(EventKind::kCtxCancel, id_, site_, Text(err_), Text(cause_), by,
            std::int64_t(children_.size()), made ? done_.id() : ObjectId(0));
   if (made) done_.Close(site_);  // else Go stores closedchan; Done() closes its own
-  // Children inherit the parent's err and cause.
+  // Children inherit the parent's err and cause. Those we reach are kept
+  // alive until mu_ is unlocked: a node freed here would take mu_ again to
+  // leave our children.
   std::vector<Child> children;
   children.swap(children_);
+  std::vector<std::shared_ptr<CancelCtx>> reached;
   for (Child& c : children) {
-    if (std::shared_ptr<CancelCtx> child = c.weak.lock()) child->Cancel(false, err, cause, id_);
+    if (std::shared_ptr<CancelCtx> child = c.weak.lock()) {
+      child->Cancel(false, err, cause, id_);
+      reached.push_back(std::move(child));
+    }
   }
   mu_.Unlock();
-  children.clear();  // may free afterFuncCtx nodes, outside the lock
+  reached.clear();  // may free nodes, outside the lock
+  children.clear();
   if (remove_from_parent) RemoveFromParent();
 }
 
@@ -253,7 +259,7 @@ void CancelCtx::RemoveFromParent() {
   CancelCtx* p = ParentCancelCtx(parent_);
   if (p == nullptr) return;
   p->mu_.Lock();
-  p->RemoveChildLocked(this, site_);
+  std::shared_ptr<CancelCtx> held = p->RemoveChildLocked(this, site_);
   p->mu_.Unlock();
 }
 
@@ -261,7 +267,14 @@ CancelCtx::~CancelCtx() {
   // Freed before it was cancelled: leave the parent's children, which hold
   // it only weakly (context.h). Go's GC would never free it while it is there.
   if (attached_to_ == nullptr) return;
-  attached_to_->mu_.Lock();
+  try {
+    attached_to_->mu_.Lock();
+  } catch (const rt::detail::Abort&) {
+    // The run is being torn down (its main returned) while this goroutine
+    // ran destructors, and the lock was taken: the parent goes with the run.
+    // A destructor must not throw.
+    return;
+  }
   attached_to_->RemoveChildLocked(this, site_);
   attached_to_->mu_.Unlock();
 }

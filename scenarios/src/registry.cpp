@@ -64,6 +64,7 @@ extern const Scenario kContextTimeoutCancelsWorkers;
 extern const Scenario kContextValueLookup;
 extern const Scenario kContextCause;
 extern const Scenario kPipelineCancel;
+extern const Scenario kPipelineLeak;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -85,7 +86,7 @@ const Scenario* const kAll[] = {
     &kSelectFanIn, &kSelectDefaultNonblocking, &kSelectRandomChoice,
     // Timers and context.
     &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
-    &kContextValueLookup, &kContextCause, &kPipelineCancel,
+    &kContextValueLookup, &kContextCause, &kPipelineCancel, &kPipelineLeak,
 };
 }  // namespace
 

@@ -91,7 +91,7 @@ TEST_SUITE("scenarios sim") {
         {"select/timeout", rt::Status::kOk},         {"timer/ticker-stop", rt::Status::kOk},
         {"context/cancel-tree", rt::Status::kOk},    {"context/timeout-cancels-workers", rt::Status::kOk},
         {"context/value-lookup", rt::Status::kOk},   {"context/cause", rt::Status::kOk},
-        {"pipeline/cancel", rt::Status::kOk},
+        {"pipeline/cancel", rt::Status::kOk},         {"pipeline/leak", rt::Status::kLeak},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -192,6 +192,7 @@ TEST_SUITE("scenarios sim") {
         {"once/nested-deadlock", rt::Status::kDeadlock},
         {"once/panic-still-done", rt::Status::kAssert},
         {"atomic/value-config", rt::Status::kPanic},
+        {"pipeline/leak", rt::Status::kLeak},
     };
     for (const auto& [name, status] : failing) {
       for (std::uint64_t seed = 1; seed <= 10; seed++) {
