@@ -145,11 +145,28 @@ print(f"recording, native: {fmt(o('synclab/record/native', 'ns/event'))} ns/even
 print(f"recording, sim:    {fmt(o('synclab/record/sim', 'ns/event'))} ns/event (target <= 15)")
 print(f"recording, native, two str fields: {fmt(o('synclab/record/native-str', 'ns/event'))} ns/event")
 print(f"recording, sim, two str fields:    {fmt(o('synclab/record/sim-str', 'ns/event'))} ns/event")
+# Channels (synclab_chan_bench) beside a mutex+condvar queue (ours and the
+# C++ peer's) and Go's BenchmarkChan.
+print()
+print(f"{'channels':38} {'synclab':>10} {'traced':>10} {'condvar':>10} {'peer cv':>10} {'Go 1.19':>10} {'vs Go':>8}")
+for label, name, peer, go_name, target in [
+        ("unbuffered round trip (ns)", "PingPongUnbuffered", "cpp/chan/queue/PingPong", "Chan/PingPongUnbuffered", 2.0),
+        ("buffered cap 128, per item (ns)", "Buffered128", "cpp/chan/queue/ProdCons128", "Chan/Buffered128", 1.5)]:
+    s_ = o(f"synclab/chan/{name}", "wall-ns/op") or o(f"synclab/chan/{name}")
+    t_ = o(f"synclab/chan/traced/{name}", "wall-ns/op")
+    cv = o(f"synclab/chan/condvar/{'PingPong' if name.startswith('Ping') else name}", "wall-ns/op")
+    pc = cpp.get(peer, {}).get("ns")
+    print(f"{label:38} {fmt(s_):>10} {fmt(t_):>10} {fmt(cv):>10} {fmt(pc):>10} {fmt(g(go_name)):>10} "
+          f"{ratio(s_, g(go_name)):>8}  (target <= {target}x Go, ahead of condvar)")
+for name in ("PingPongUnbuffered", "Buffered128"):
+    r = o(f"synclab/chan/sim/{name}", "ops/s")
+    print(f"sim {name}: {r / 1e6:.2f} M ops/s" if r else f"sim {name}: -")
 p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
 # Every other benchmark program (the viewer's): medians as they come.
 for path in sorted(glob.glob(os.path.join(out, "r1", "synclab_*.json"))):
-    if os.path.basename(path) in ("synclab_core.json", "synclab_sync_bench.json", "synclab_pool_bench.json"):
+    if os.path.basename(path) in ("synclab_core.json", "synclab_sync_bench.json", "synclab_pool_bench.json",
+                                  "synclab_chan_bench.json"):
         continue
     print(f"\n{os.path.basename(path)[:-5]}:")
     for b in json.load(open(path)).get("benchmarks", []):

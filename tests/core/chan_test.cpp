@@ -338,6 +338,27 @@ TEST_SUITE("core.chan sim") {
     CHECK(unwound);
   }
 
+  TEST_CASE("a goroutine parked in a select when main returns is a leak and its records are taken off") {
+    for (int seed = 1; seed <= 5; seed++) {
+      sim::Options o;
+      o.seed = std::uint64_t(seed);
+      auto a = make_chan<int>(), b = make_chan<int>();  // outlive the run
+      sim::Result r = sim::Run([a, b] {
+        go([a, b] { select(recv_case(a), send_case(b, 1)); });
+        sleep(1ms);
+      }, o);
+      CHECK(r.outcome.status == rt::Status::kLeak);
+      REQUIRE(r.outcome.blocked.size() == 1);
+      CHECK(r.outcome.blocked[0].reason == trace::WaitReason::kSelect);
+      // Unwound: nothing is left in either queue, so these would not find it.
+      std::thread t([a, b] {
+        CHECK(select(send_case(a, 1), default_case()) == -1);
+        CHECK(select(recv_case(b), default_case()) == -1);
+      });
+      t.join();
+    }
+  }
+
   TEST_CASE("a select case on a nil channel is never chosen") {
     Sims(20, [] {
       Chan<int> nil;
@@ -351,6 +372,108 @@ TEST_SUITE("core.chan sim") {
 
   // Go's TestSelectFairness: two ready cases over many runs: each is chosen
   // between 40% and 60% of the time.
+  // spec 10: recvq and sendq are FIFO: parked goroutines are served in the
+  // order they parked.
+  TEST_CASE("parked senders are served in the order they parked") {
+    for (std::int64_t cap : {0, 2}) {
+      CAPTURE(cap);
+      Sims(5, [cap] {
+        auto c = make_chan<int>(cap);
+        for (std::int64_t i = 0; i < cap; i++) c.Send(-1);  // fill the buffer
+        for (int i = 0; i < 4; i++) {
+          go([c, i] { c.Send(i); });
+          sleep(10us);  // sender i parks before sender i+1
+        }
+        for (std::int64_t i = 0; i < cap; i++) c.Recv();
+        for (int i = 0; i < 4; i++) check(c.Recv() == i, "senders served in FIFO order");
+      });
+    }
+  }
+
+  TEST_CASE("parked receivers are served in the order they parked") {
+    std::vector<int> order;
+    Sims(5, [&] {
+      order.clear();
+      auto c = make_chan<int>();
+      WaitGroup wg;
+      wg.Add(4);
+      for (int i = 0; i < 4; i++) {
+        go([&, c, i] {
+          int v = c.Recv();
+          check(v == i, "receiver i gets the i-th value");
+          wg.Done();
+        });
+        sleep(10us);
+      }
+      for (int i = 0; i < 4; i++) c.Send(i);
+      wg.Wait();
+    });
+  }
+
+  // spec 11.7: the first partner to reach a parked select claims it
+  // (selectDone); a second partner on another of its channels must skip it.
+  TEST_CASE("two senders reaching one parked select complete only one of its cases") {
+    Sims(40, [] {
+      auto a = make_chan<int>(), b = make_chan<int>();
+      int got = 0, selects = 0;
+      WaitGroup done;
+      done.Add(1);
+      go([&, a, b] {
+        for (int i = 0; i < 2; i++) {
+          select(recv_case(a, [&](int v) { got += v; }), recv_case(b, [&](int v) { got += v; }));
+          selects++;
+        }
+        done.Done();
+      });
+      sleep(10us);  // the select parks on a and b
+      go([a] { a.Send(1); });
+      go([b] { b.Send(10); });
+      done.Wait();
+      check(selects == 2 && got == 11, "each value received by exactly one select");
+    });
+  }
+
+  // spec 11.3: channels are locked in one global order, so selects over the
+  // same channels in different orders cannot deadlock on their locks.
+  TEST_CASE("selects listing channels in opposite orders do not deadlock on their locks") {
+    for (int seed = 1; seed <= 10; seed++) {
+      CAPTURE(seed);
+      sim::Options o;
+      o.seed = std::uint64_t(seed);
+      o.max_steps = 2'000'000;
+      sim::Result r = sim::Run([] {
+        auto a = make_chan<int>(100), b = make_chan<int>(100);
+        WaitGroup wg;
+        wg.Add(2);
+        go([&, a, b] {
+          for (int i = 0; i < 200; i++) select(send_case(a, 1), send_case(b, 1), default_case());
+          wg.Done();
+        });
+        go([&, a, b] {
+          for (int i = 0; i < 200; i++) select(recv_case(b), recv_case(a), default_case());
+          wg.Done();
+        });
+        wg.Wait();
+      }, o);
+      INFO(r.outcome.message);
+      CHECK(r.outcome.status == rt::Status::kOk);
+    }
+  }
+
+  // spec 10, Receive 3: a closed channel with items still delivers them.
+  TEST_CASE("a select on a closed channel with buffered items receives them with ok true") {
+    Sims(3, [] {
+      auto c = make_chan<int>(2);
+      c.Send(5);
+      c.Close();
+      bool ok = false;
+      int v = 0;
+      auto never = make_chan<int>();
+      select(recv_case(c, [&](int x, bool k) { v = x, ok = k; }), recv_case(never));
+      check(v == 5 && ok, "the item, ok true");
+    });
+  }
+
   TEST_CASE("select chooses between two ready cases uniformly over seeds") {
     int first = 0;
     const int runs = 400;
@@ -545,7 +668,7 @@ TEST_SUITE("core.chan sim") {
     CHECK(sink.Named("chan.send.buffer")[0].str("elem") == "{}");
   }
 
-  TEST_CASE("TrySendFromRuntime hands to a receiver, fills the buffer, then finds no room") {
+  TEST_CASE("TrySendFromRuntime hands to a receiver and fills the buffer and then finds no room") {
     sim::Result r = sim::Run([] {
       auto c = make_chan<int>(1);
       int got = -1;
@@ -718,6 +841,16 @@ TEST_SUITE("core.chan native") {
     for (int v : c) sum += v;
     t.join();
     CHECK(sum == 999 * 1000 / 2);
+  }
+
+  TEST_CASE("a thread parked in a select at the end is a leak and is unwound" * doctest::timeout(30)) {
+    auto a = make_chan<int>(), b = make_chan<int>();
+    native::Result r = native::Run([a, b] {
+      go([a, b] { select(recv_case(a), recv_case(b)); });
+      sleep(5ms);
+    }, {});
+    CHECK(r.outcome.status == rt::Status::kLeak);
+    CHECK(select(send_case(a, 1), default_case()) == -1);  // its records are gone
   }
 
   TEST_CASE("a thread blocked on a channel at the end is a leak" * doctest::timeout(30)) {

@@ -21,7 +21,9 @@ std::string SelectState::Apply(FoldContext& ctx) {
   };
   switch (e.kind) {
     case EventKind::kSelectBegin:
-      if (phase == Phase::kPolling || phase == Phase::kParked) return ctx.Fail("a select begins inside another");
+      // (A select that panicked in pass 1, a send on a closed channel, was
+      // left polling; a recovered goroutine may select again.)
+      if (phase == Phase::kParked) return ctx.Fail("a select begins while the goroutine sleeps in another");
       *this = SelectState{};
       cases.reserve(std::size_t(ctx.Field("cases")));
       has_default = ctx.Field("default") != 0;

@@ -96,6 +96,52 @@ std::vector<std::string> SpanLabels(const Model& m, const Span& s) {
   return {"blocked: " + words + " " + on, words + " " + on, words};
 }
 
+// Who woke whom: an arrow at each go.ready in view, from the lane of the
+// goroutine whose operation readied another (a send, a receive, a close, an
+// Unlock...) to the lane of the goroutine it readied. A ready by the runtime
+// itself (a timer firing: rt/timer.h) has no lane to start from: a short
+// arrow drops onto the woken lane from above, named after what it was woken
+// on (the timer's channel, "ticker.C"). Zoomed out, with more than
+// kMaxArrows in view, none are drawn.
+template <typename ToX>
+void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_h, float lane_h, const ToX& X,
+                ImVec2 clip0, ImVec2 clip1) {
+  constexpr std::ptrdiff_t kMaxArrows = 400;
+  const std::vector<std::uint32_t>& readies = m.EventsOfKind(trace::EventKind::kGoReady);
+  auto pos = [&](std::uint32_t s) { return m.Position(v.axis, s); };
+  auto lo = std::partition_point(readies.begin(), readies.end(), [&](std::uint32_t s) { return pos(s) < v.from; });
+  auto hi = std::partition_point(lo, readies.end(), [&](std::uint32_t s) { return pos(s) <= v.to; });
+  if (hi - lo > kMaxArrows) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize(), head = font * 0.3f;
+  const ImU32 color = IM_COL32(255, 200, 40, 230);
+  dl->PushClipRect(clip0, clip1, true);
+  for (auto it = lo; it != hi; ++it) {
+    const instrument::TraceEvent& e = m.trace().events[*it];
+    const Id target = Id(e.f[0]);
+    if (target == 0 || target == e.g) continue;
+    const float x = X(pos(*it));
+    if (e.g == 0) {  // the runtime: a timer
+      const float ty = rows_y0 + float(target - 1) * row_h + lane_h * 0.15f, ty0 = ty - row_h * 0.6f;
+      dl->AddLine(ImVec2(x, ty0), ImVec2(x, ty), color, std::max(1.5f, font * 0.1f));
+      dl->AddTriangleFilled(ImVec2(x, ty), ImVec2(x - head, ty - head * 1.6f), ImVec2(x + head, ty - head * 1.6f), color);
+      if (e.obj != 0) {
+        const std::string on = instrument::ObjectLabel(m.trace(), e.obj);
+        dl->AddText(ImVec2(x + head, ty0 - font * 0.3f), color, on.c_str());
+      }
+      continue;
+    }
+    const float y0 = rows_y0 + float(e.g - 1) * row_h + lane_h / 2;
+    const float y1 = rows_y0 + float(target - 1) * row_h + (target > e.g ? lane_h * 0.15f : lane_h * 0.85f);
+    dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), color, std::max(1.5f, font * 0.1f));
+    const float dir = y1 > y0 ? 1.0f : -1.0f;
+    dl->AddTriangleFilled(ImVec2(x, y1), ImVec2(x - head, y1 - dir * head * 1.6f), ImVec2(x + head, y1 - dir * head * 1.6f),
+                          color);
+    dl->AddCircleFilled(ImVec2(x, y0), head * 0.7f, color);
+  }
+  dl->PopClipRect();
+}
+
 // The colours, on the rest of the toolbar's row if they fit; else one chip
 // that shows them when hovered (so the toolbar stays one row high, as
 // TimelineHeight counts it).
@@ -201,58 +247,6 @@ std::optional<std::uint64_t> ObjectEventAt(const Model& m, Axis axis, Id obj, do
   return it == seqs.begin() ? *it : *(it - 1);
 }
 
-// Wake arrows: from the goroutine that readied another (an Unlock, a send,
-// a close, a context's cancel closing its done channel) to the one it woke,
-// at the go.ready; from just above the lane when the runtime woke it (a
-// timer: a dot at the tail), labelled with what it was woken on (ticker.C,
-// job.done). Only when few enough are in view to tell apart.
-void DrawWakeArrows(const Model& m, const TimelineView& v, ImDrawList* dl, double per_px, float x0, float width,
-                    float lanes_top, float row_h, float lane_h, float clip_top, float clip_bottom) {
-  const Trace& t = m.trace();
-  if (t.events.empty()) return;
-  auto first_at = [&](double p) {  // the first seq at or after position p
-    std::uint64_t lo = 0, hi = t.events.size();
-    while (lo < hi) {
-      const std::uint64_t mid = (lo + hi) / 2;
-      if (m.Position(v.axis, mid) < p) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  };
-  const std::uint64_t from = first_at(v.from), to = std::min<std::uint64_t>(first_at(v.to), t.events.size());
-  if (to <= from || to - from > 20'000) return;  // zoomed out: arrows would be noise
-  const float font = ImGui::GetFontSize();
-  const ImU32 color = IM_COL32(230, 120, 20, 230);
-  auto lane_y = [&](Id g) { return lanes_top + float(g - 1) * row_h + lane_h / 2; };
-  int drawn = 0;
-  dl->PushClipRect(ImVec2(x0, clip_top), ImVec2(x0 + width, clip_bottom), true);
-  for (std::uint64_t seq = from; seq < to && drawn < 400; seq++) {
-    const instrument::TraceEvent& e = t.events[seq];
-    if (e.kind != trace::EventKind::kGoReady) continue;
-    const Id target = Id(e.f[0]);
-    if (target == 0 || target > t.goroutines.size()) continue;
-    const double pos = v.axis == Axis::kSteps ? double(seq) + 0.5 : m.Position(v.axis, seq);
-    const float x = x0 + float((pos - v.from) / per_px);
-    const float y1 = lane_y(target);
-    const float y0 = e.g != 0 ? lane_y(e.g) : y1 - row_h * 0.9f;
-    if (y0 == y1) continue;
-    const float dir = y1 > y0 ? 1.0f : -1.0f, head = font * 0.35f;
-    dl->AddLine(ImVec2(x, y0), ImVec2(x, y1 - dir * head), color, std::max(1.5f, font * 0.1f));
-    dl->AddTriangleFilled(ImVec2(x, y1), ImVec2(x - head * 0.6f, y1 - dir * head),
-                          ImVec2(x + head * 0.6f, y1 - dir * head), color);
-    if (e.g == 0) dl->AddCircleFilled(ImVec2(x, y0), head * 0.5f, color);  // the runtime: a timer
-    if (e.obj != 0) {  // what it was woken on (the primitive, not its sema), beside the tail
-      Id on_obj = e.obj;
-      for (int k = 0; k < 8 && t.object(on_obj) != nullptr && t.object(on_obj)->parent != 0; k++) {
-        on_obj = t.object(on_obj)->parent;
-      }
-      const std::string on = instrument::ObjectLabel(t, on_obj);
-      dl->AddText(ImVec2(x + font * 0.2f, y0 - (dir > 0 ? font * 0.5f : font * 0.5f)), color, on.c_str());
-    }
-    drawn++;
-  }
-  dl->PopClipRect();
-}
-
 }  // namespace
 
 LaneGeometry LanesAt(float font) {
@@ -334,14 +328,15 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
   const ImVec2 child_pos = ImGui::GetWindowPos();
   const float child_h = ImGui::GetWindowHeight();
 
-  const float lanes_top = ImGui::GetCursorScreenPos().y;  // row 0's top (scrolled)
   ImGuiListClipper clipper;
   clipper.Begin(int(t.goroutines.size()), row_h);
+  std::optional<float> rows_y0;  // where goroutine 1's row starts, once a row is drawn
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
       const Id g = Id(row + 1);
       ImGui::PushID(int(g));
       const ImVec2 top = ImGui::GetCursorScreenPos();
+      rows_y0 = top.y - float(row) * row_h;
 
       // The label: click to select, right-click for a breakpoint.
       const bool broken = std::find(c.breakpoints.goroutines.begin(), c.breakpoints.goroutines.end(),
@@ -464,8 +459,7 @@ Intent DrawTimeline(const Model& m, const Cursor& c, TimelineView& v) {
     }
   }
   clipper.End();
-  DrawWakeArrows(m, v, dl, per_px, x0, width, lanes_top, row_h, lane_h, child_pos.y,
-                 std::min(child_pos.y + child_h, lanes_top + float(t.goroutines.size()) * row_h));
+  if (rows_y0) WakeArrows(m, v, *rows_y0, row_h, lane_h, X, ImVec2(x0, child_pos.y), ImVec2(x0 + width, child_pos.y + child_h));
 
   // The object lanes chosen in the objects panel: each object's state over
   // the run, in its kind's words (kinds/<noun>.cpp).

@@ -67,10 +67,10 @@ inline constexpr std::string_view kWaitReasonNames[] = {
     "chan receive", "chan send"};
 static_assert(std::size(kWaitReasonNames) == std::size_t(WaitReason::kCount));
 // The same, in the words of the call that waits, for the viewer's lanes:
-// "RLock rw", "Cond.Wait c".
+// "RLock rw", "Cond.Wait c" ("" where the object says it: "blocked on select").
 inline constexpr std::string_view kWaitReasonWords[] = {
     "", "semacquire", "Lock", "Wait", "sleep", "RLock", "Lock", "Cond.Wait",
-    "Recv nil chan", "Send nil chan", "select {}", "select", "Recv", "Send"};
+    "Recv nil chan", "Send nil chan", "select {}", "", "Recv", "Send"};
 static_assert(std::size(kWaitReasonWords) == std::size_t(WaitReason::kCount));
 
 // How a field's integer is to be read.

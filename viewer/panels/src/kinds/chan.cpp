@@ -64,7 +64,8 @@ void DrawRing(const Model& m, const ChanState& fold, std::int64_t sendx, std::in
   const int n = int(std::min<std::int64_t>(fold.cap, 32));
   const float box = font * 2.6f;
   const float avail = std::max(font * 10, ImGui::GetContentRegionAvail().x - font);
-  const float r = std::clamp(box * float(n) / 5.5f, box * 0.9f, (avail - box) / 2);
+  // Room for n boxes around the circle, at least a box and a half across.
+  const float r = std::clamp(float(n) * box * 1.35f / 6.2831853f, box * 1.5f, std::max(box * 1.5f, (avail - box) / 2 - font * 3));
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const ImVec2 centre(p.x + r + box / 2 + font * 3, p.y + r + box / 2 + font * 0.3f);
   const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
@@ -104,19 +105,28 @@ void DrawRing(const Model& m, const ChanState& fold, std::int64_t sendx, std::in
       ImGui::EndTooltip();
     }
   }
+  // sendx and recvx: arrows from the centre to their slots, named in the
+  // legend under the ring (labels on the arrows would cover the slots).
   const float thick = std::max(2.0f, font * 0.13f);
-  const float tip = r - font * 0.9f;
-  auto pointer = [&](std::int64_t x, ImU32 color, const char* name, float shift) {
+  const float tip = r - font * 0.95f;
+  auto pointer = [&](std::int64_t x, ImU32 color, float shift) {
     if (x < 0 || x >= n) return;
-    const ImVec2 to = at(int(x), tip);
-    const ImVec2 from(centre.x + shift, centre.y);
-    Arrow(dl, from, to, color, thick);
-    const ImVec2 mid((from.x + to.x) / 2, (from.y + to.y) / 2);
-    dl->AddText(ImVec2(mid.x + font * 0.2f, mid.y - font * 0.5f), color, name);
+    Arrow(dl, ImVec2(centre.x + shift, centre.y + shift), at(int(x), tip), color, thick);
   };
-  pointer(sendx, kSendxColor, sendx == recvx ? "sendx=recvx" : "sendx", 0);
-  if (sendx != recvx) pointer(recvx, kRecvxColor, "recvx", 0);
+  pointer(recvx, kRecvxColor, sendx == recvx ? thick : 0);
+  pointer(sendx, kSendxColor, 0);
   ImGui::Dummy(ImVec2(2 * (r + box / 2) + font * 6, 2 * (r + box / 2) + font * 1.2f));
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kSendxColor), "sendx %lld", static_cast<long long>(sendx));
+  Explain("sendx: the slot the next buffered send writes.");
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kRecvxColor), "recvx %lld", static_cast<long long>(recvx));
+  Explain("recvx: the slot the next receive takes from (the oldest value).");
+  if (sendx == recvx) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", fold.slots.empty() || fold.slots[std::size_t(std::min<std::int64_t>(sendx, n - 1))] == 0
+                                  ? "(equal: empty)"
+                                  : "(equal: full)");
+  }
   if (fold.cap > n) ImGui::TextDisabled("(the first %d of %lld slots)", n, static_cast<long long>(fold.cap));
 }
 

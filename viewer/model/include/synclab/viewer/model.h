@@ -130,6 +130,8 @@ class Model {
   Model& operator=(Model&&) = default;
 
   const Trace& trace() const { return *trace_; }
+  // Every event of one kind, in order (the timeline's wake arrows).
+  const std::vector<std::uint32_t>& EventsOfKind(trace::EventKind k) const { return kind_events_[std::size_t(k)]; }
   std::size_t size() const { return trace_->events.size(); }  // steps are 0 .. size()-1
   // The scenario the trace is a run of, if it is a built-in one.
   const scenarios::Scenario* scenario() const { return scenario_; }
