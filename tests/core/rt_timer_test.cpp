@@ -357,7 +357,7 @@ TEST_SUITE("core.rt_timer native") {
       rt::StartTimer(p.t);
       for (int i = 0; i < 3; i++) p.Await();
       CHECK(rt::StopTimer(p.t));
-      CHECK(p.fired.size() == 3);
+      CHECK(p.fired.size() >= 3);  // it goes on firing while we wake
       CHECK(p.fired[1] > p.fired[0]);
     }, native::Options{});
     CHECK(r.outcome.status == rt::Status::kOk);
