@@ -30,7 +30,7 @@ struct Probe {
   int busy_first = 0;  // report busy this many times first
   std::int64_t hold_ns = 0;  // natively: how long the callback takes
 
-  explicit Probe(std::int64_t when, std::int64_t period = 0) {
+  explicit Probe(std::int64_t when, std::int64_t period = 0) : g(rt::CurrentG()) {
     t.when = when;
     t.period = period;
     t.arg = this;
@@ -46,10 +46,13 @@ struct Probe {
       return true;
     };
   }
-  // Parks the calling goroutine until the callback readies it.
+  // Parks the calling goroutine until the callback readies it. The callback
+  // readies the goroutine that made the probe (or last returned from Await):
+  // a fire before Await parks is kept as a permit, so no wake is lost however
+  // slowly the thread gets to Await (natively, under a sanitizer).
   void Await() {
-    g = rt::CurrentG();
     rt::Park(trace::WaitReason::kSleep, 0, Site::current());
+    g = rt::CurrentG();
   }
 };
 
@@ -269,6 +272,7 @@ TEST_SUITE("core.rt_timer sim") {
     o.max_steps = 10'000;
     sim::Result r = sim::Run([&] {
       Probe p(rt::Nanotime() + 1000, 1000);
+      p.g = nullptr;  // it readies nobody
       rt::StartTimer(p.t);
       rt::Park(trace::WaitReason::kSleep, 0, Site::current());  // nobody readies it
     }, o);
@@ -322,6 +326,7 @@ TEST_SUITE("core.rt_timer native") {
             doctest::timeout(10)) {
     native::Result r = native::Run([&] {
       Probe p(rt::Nanotime() + 5'000'000);
+      p.g = nullptr;  // it wakes nobody
       rt::StartTimer(p.t);
       rt::Park(trace::WaitReason::kSleep, 0, Site::current());
     }, native::Options{});
