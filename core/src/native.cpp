@@ -278,7 +278,10 @@ class TimerQueue {
       const bool done = t->f(t->arg, now);
       l.lock();
       running_ = nullptr;
-      bool release = false;
+      // Whom to tell once we let go of it, read before its owner may see it
+      // idle and free it: after the owner store below, t is not touched.
+      void (*release)(void*) = nullptr;
+      void* release_arg = nullptr;
       if (!done && !closed_) {
         queue_.emplace(Key{t->when, t->seq}, t);  // still due: retry
       } else if (done && t->period > 0 && !closed_) {
@@ -288,12 +291,13 @@ class TimerQueue {
       } else {
         // Fired, or the run closed while f ran.
         active_--;
+        release = t->release;
+        release_arg = t->arg;
         t->owner.store(nullptr, std::memory_order_release);
-        release = true;
       }
       done_cv_.notify_all();
       l.unlock();
-      if (release && t->release != nullptr) t->release(t->arg);  // may free t
+      if (release != nullptr) release(release_arg);  // may free the timer's owner
       if (!done) std::this_thread::yield();  // let the lock holder go on
       if (changed_) changed_();
       l.lock();

@@ -46,6 +46,12 @@ struct Probe {
       return true;
     };
   }
+  // An owner stops its timer before it goes (rt/timer.h): natively this
+  // waits for a callback still running.
+  ~Probe() { rt::StopTimer(t); }
+  Probe(const Probe&) = delete;
+  Probe& operator=(const Probe&) = delete;
+
   // Parks the calling goroutine until the callback readies it. The callback
   // readies the goroutine that made the probe (or last returned from Await):
   // a fire before Await parks is kept as a permit, so no wake is lost however
