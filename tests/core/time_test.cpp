@@ -237,6 +237,41 @@ TEST_SUITE("core.time sim") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
+  TEST_CASE("the goroutine a timer wakes runs next on the P that ran the timer (its runnext)") {
+    // One P: a busy goroutine yields every 100 us (onto the global queue).
+    // When the P schedules after the 1 ms timer, the waiter its send readies
+    // goes into the P's runnext and runs before the busy one comes back.
+    sim::Options o;
+    o.procs = 1;
+    Duration woke{};
+    std::vector<Duration> resumed;  // when the busy goroutine came back from each yield
+    sim::Result r = sim::Run([&] {
+      Time t0 = time_now();
+      WaitGroup wg;
+      wg.Add(2);
+      go([&] {
+        Timer t(1ms);
+        t.C.Recv();
+        woke = time_now().Sub(t0);
+        wg.Done();
+      }, "waiter");
+      go([&] {
+        for (int i = 0; i < 30; i++) {
+          work(100us);
+          gosched();
+          resumed.push_back(time_now().Sub(t0));
+        }
+        wg.Done();
+      }, "busy");
+      wg.Wait();
+    }, o);
+    CHECK(r.outcome.status == rt::Status::kOk);
+    CHECK(woke >= 1ms);
+    int between = 0;  // busy steps after the timer was due and before the waiter woke
+    for (Duration t : resumed) between += t >= 1ms + 10us && t < woke;
+    CHECK(between == 0);
+  }
+
   TEST_CASE("a timer with d <= 0 fires at once") {
     sim::Result r = sim::Run([] {
       Time t0 = time_now();
