@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,7 @@
 #include "internal.h"
 #include "synclab/rt/gc.h"
 #include "synclab/rt/sema.h"
+#include "synclab/rt/timer.h"
 
 namespace synclab::native {
 namespace {
@@ -182,6 +184,142 @@ void BusyFor(std::int64_t ns) {
 
 // ---------------------------------------------------------------------------
 
+// The timers of one native runtime (a run, or the plain threads): Go's
+// per-P timer heap with a thread of its own standing in for checkTimers.
+// The thread starts with the first timer, sleeps until the earliest one is
+// due and runs its callback with the queue unlocked, as the runtime itself:
+// `ctx` (null for plain threads) is the ThreadCtx it runs callbacks with.
+// Stop and Reset of a timer whose callback is running wait for it to return
+// (timer.h says why). `active()` counts timers pending or running, for the
+// deadlock check; `changed` is called after each callback, unlocked.
+class TimerQueue {
+ public:
+  TimerQueue(rt::Runtime* runtime, ThreadCtx* ctx, std::function<void()> changed)
+      : runtime_(runtime), ctx_(ctx), changed_(std::move(changed)) {}
+  ~TimerQueue() { Close(); }
+
+  void Add(rt::Timer* t) {
+    std::lock_guard l(mu_);
+    AddLocked(t);
+  }
+  bool Del(rt::Timer* t) {
+    std::unique_lock l(mu_);
+    return DelLocked(t, l);
+  }
+  bool Mod(rt::Timer* t, std::int64_t when, std::int64_t period) {
+    std::unique_lock l(mu_);
+    bool pending = DelLocked(t, l);
+    t->when = when;
+    t->period = period;
+    AddLocked(t);
+    return pending;
+  }
+  int active() const { return active_.load(std::memory_order_acquire); }
+
+  // The run is over: drop every pending timer (idle again; its `dropped`
+  // runs) and join the thread. Later Adds are ignored (a goroutine being
+  // unwound may arm one).
+  void Close() {
+    std::unique_lock l(mu_);
+    closed_ = true;
+    std::vector<rt::Timer*> dropped;
+    for (auto& [key, t] : queue_) dropped.push_back(t);
+    active_ -= int(queue_.size());
+    queue_.clear();
+    for (rt::Timer* t : dropped) t->owner.store(nullptr, std::memory_order_release);
+    cv_.notify_all();
+    l.unlock();
+    if (thread_.joinable()) thread_.join();
+    for (rt::Timer* t : dropped)
+      if (t->release != nullptr) t->release(t->arg);
+  }
+
+ private:
+  using Key = std::pair<std::int64_t, std::uint64_t>;  // (when, seq)
+
+  void AddLocked(rt::Timer* t) {
+    if (closed_) return;
+    t->owner.store(runtime_, std::memory_order_release);
+    t->seq = seq_++;
+    queue_.emplace(Key{t->when, t->seq}, t);
+    active_++;
+    if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+    cv_.notify_all();  // it may be the new earliest
+  }
+
+  bool DelLocked(rt::Timer* t, std::unique_lock<std::mutex>& l) {
+    while (running_ == t && std::this_thread::get_id() != thread_.get_id()) done_cv_.wait(l);
+    if (t->owner.load(std::memory_order_relaxed) != runtime_) return false;
+    t->owner.store(nullptr, std::memory_order_release);
+    if (queue_.erase(Key{t->when, t->seq}) == 0) return false;  // fired, callback done
+    active_--;
+    return true;
+  }
+
+  void Loop() {
+    if (ctx_ != nullptr) rt::detail::tls_ctx = ctx_;
+    std::unique_lock l(mu_);
+    while (!closed_) {
+      if (queue_.empty()) {
+        cv_.wait(l);
+        continue;
+      }
+      auto it = queue_.begin();
+      rt::Timer* t = it->second;
+      std::int64_t now = runtime_->Nanotime();
+      if (t->when > now) {
+        cv_.wait_for(l, std::chrono::nanoseconds(t->when - now));
+        continue;
+      }
+      // Out of the queue while it runs; a Stop or Reset meanwhile waits.
+      queue_.erase(it);
+      running_ = t;
+      l.unlock();
+      const bool done = t->f(t->arg, now);
+      l.lock();
+      running_ = nullptr;
+      // Whom to tell once we let go of it, read before its owner may see it
+      // idle and free it: after the owner store below, t is not touched.
+      void (*release)(void*) = nullptr;
+      void* release_arg = nullptr;
+      if (!done && !closed_) {
+        queue_.emplace(Key{t->when, t->seq}, t);  // still due: retry
+      } else if (done && t->period > 0 && !closed_) {
+        t->when = rt::NextWhen(*t, now);
+        t->seq = seq_++;
+        queue_.emplace(Key{t->when, t->seq}, t);
+      } else {
+        // Fired, or the run closed while f ran.
+        active_--;
+        release = t->release;
+        release_arg = t->arg;
+        t->owner.store(nullptr, std::memory_order_release);
+      }
+      done_cv_.notify_all();
+      l.unlock();
+      if (release != nullptr) release(release_arg);  // may free the timer's owner
+      if (!done) std::this_thread::yield();  // let the lock holder go on
+      if (changed_) changed_();
+      l.lock();
+    }
+    rt::detail::tls_ctx = nullptr;
+  }
+
+  rt::Runtime* const runtime_;
+  ThreadCtx* const ctx_;
+  const std::function<void()> changed_;
+  std::mutex mu_;
+  std::condition_variable cv_, done_cv_;
+  std::multimap<Key, rt::Timer*> queue_;
+  std::uint64_t seq_ = 0;
+  rt::Timer* running_ = nullptr;
+  std::atomic<int> active_{0};
+  bool closed_ = false;
+  std::thread thread_;
+};
+
+// ---------------------------------------------------------------------------
+
 class PlainRuntime final : public rt::Runtime {
  public:
   void Point(std::int64_t) override {}
@@ -206,6 +344,11 @@ class PlainRuntime final : public rt::Runtime {
   int CurrentP() override { return NativePs::Get().Current(); }
   void GC(const Site& site) override { NativeGC(site); }
   rt::GcState& Gc() override { return NativeGcState(); }
+  void AddTimer(rt::Timer* t) override { Timers().Add(t); }
+  bool DelTimer(rt::Timer* t) override { return Timers().Del(t); }
+  bool ModTimer(rt::Timer* t, std::int64_t when, std::int64_t period) override {
+    return Timers().Mod(t, when, period);
+  }
 
   void Go(std::function<void()> fn, std::string_view, const Site&) override {
     std::thread([fn = std::move(fn)] {
@@ -230,6 +373,11 @@ class PlainRuntime final : public rt::Runtime {
   }
 
  private:
+  // Immortal, as the Ps are: timers of plain threads may outlive statics.
+  TimerQueue& Timers() {
+    static TimerQueue* timers = new TimerQueue(this, nullptr, nullptr);
+    return *timers;
+  }
   int procs_ = HardwareProcs();
 };
 
@@ -251,7 +399,9 @@ struct RunG : NativeG {
 class NativeRun final : public rt::Runtime {
  public:
   explicit NativeRun(const Options& options)
-      : sink_(options.sink), procs_(options.procs > 0 ? options.procs : HardwareProcs()) {}
+      : sink_(options.sink), procs_(options.procs > 0 ? options.procs : HardwareProcs()) {
+    timer_g_.runtime = this;  // id 0: the runtime itself
+  }
 
   Result Run(const std::function<void()>& main);
 
@@ -276,6 +426,11 @@ class NativeRun final : public rt::Runtime {
   int CurrentP() override { return NativePs::Get().Current(); }
   void GC(const Site& site) override { NativeGC(site); }
   rt::GcState& Gc() override { return NativeGcState(); }
+  void AddTimer(rt::Timer* t) override { timers_.Add(t); }
+  bool DelTimer(rt::Timer* t) override { return timers_.Del(t); }
+  bool ModTimer(rt::Timer* t, std::int64_t when, std::int64_t period) override {
+    return timers_.Mod(t, when, period);
+  }
 
   void Go(std::function<void()> fn, std::string_view name, const Site& site) override {
     Spawn(std::move(fn), name, rt::CurrentId(), site);
@@ -323,6 +478,15 @@ class NativeRun final : public rt::Runtime {
   rt::Outcome outcome_;
   std::string first_check_failure_;
   GoroutineId check_g_ = 0;
+
+  // Timer callbacks run as the runtime (goroutine 0), traced by the run's sink.
+  G timer_g_;
+  ThreadCtx timer_ctx_{this, sink_, &timer_g_, false};
+  // After each callback: it may have left every goroutine parked.
+  TimerQueue timers_{this, &timer_ctx_, [this] {
+                       std::lock_guard l(mu_);
+                       CheckDeadlockLocked();
+                     }};
 };
 
 RunG* NativeRun::Spawn(std::function<void()> fn, std::string_view name, GoroutineId parent,
@@ -387,7 +551,8 @@ std::vector<rt::Blocked> NativeRun::BlockedLocked() const {
 }
 
 void NativeRun::CheckDeadlockLocked() {
-  if (!main_done_ && live_ > 0 && parked_ == live_ && sleeping_ == 0) {
+  // A pending timer will wake someone (or fire and come back here).
+  if (!main_done_ && live_ > 0 && parked_ == live_ && sleeping_ == 0 && timers_.active() == 0) {
     EndLocked(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
   }
 }
@@ -482,6 +647,7 @@ Result NativeRun::Run(const std::function<void()>& main) {
   result.outcome = outcome_;
   aborting_ = true;
   l.unlock();
+  timers_.Close();  // the run's pending timers die with it
   if (sink_ != nullptr) {
     std::int64_t ns = SteadyNs() - start_ns_, ticks = TraceTicks() - start_ticks_;
     rt::TraceClock clock{start_ticks_, ticks > 0 ? double(ns) / double(ticks) : 1.0};

@@ -8,6 +8,7 @@
 #include "synclab/go.h"
 #include "synclab/rt/lock.h"
 #include "synclab/rt/runtime.h"
+#include "synclab/rt/timer.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -96,6 +97,26 @@ std::uint32_t Runtime::Cheaprand() {
   state += 0xa0761d6478bd642full;
   const __uint128_t m = __uint128_t(state) * (state ^ 0xe7037ed1a0b428dbull);
   return std::uint32_t(std::uint64_t(m >> 64) ^ std::uint64_t(m));
+}
+
+void StartTimer(Timer& t) { Current().AddTimer(&t); }
+
+bool StopTimer(Timer& t) {
+  Runtime* owner = t.owner.load(std::memory_order_acquire);
+  return owner != nullptr && owner->DelTimer(&t);
+}
+
+// A timer armed on another runtime (a plain thread's timer reset inside a
+// run) moves to the current one, as Go's modtimer moves it to the current P.
+bool ResetTimer(Timer& t, std::int64_t when, std::int64_t period) {
+  Runtime& here = Current();
+  Runtime* owner = t.owner.load(std::memory_order_acquire);
+  if (owner != nullptr && owner != &here) {
+    bool pending = owner->DelTimer(&t);
+    here.ModTimer(&t, when, period);
+    return pending;
+  }
+  return here.ModTimer(&t, when, period);
 }
 
 void Procyield() {

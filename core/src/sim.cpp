@@ -23,6 +23,7 @@
 #include "internal.h"
 #include "synclab/rt/gc.h"
 #include "synclab/rt/sema.h"
+#include "synclab/rt/timer.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SYNCLAB_ASAN 1
@@ -161,7 +162,9 @@ class SimRuntime final : public rt::Runtime {
  public:
   explicit SimRuntime(const Options& o)
       : options_(o), rng_(o.seed), select_rng_(o.seed ^ 0x53454c454354ull), procs_(o.procs > 0 ? o.procs : 1), ps_(std::size_t(procs_)),
-        next_gc_(o.gc_every_ns > 0 ? o.gc_every_ns : kNever) {}
+        next_gc_(o.gc_every_ns > 0 ? o.gc_every_ns : kNever) {
+    timer_g_.runtime = this;  // id 0: the runtime itself
+  }
 
   Result Run(const std::function<void()>& main);
 
@@ -192,9 +195,18 @@ class SimRuntime final : public rt::Runtime {
   }
   void ProcUnpin() override { cur_->locks--; }
   int Procs() override { return procs_; }
-  int CurrentP() override { return cur_ != nullptr ? cur_->p : -1; }
+  int CurrentP() override { return in_timer_ ? timer_p_ : cur_ != nullptr ? cur_->p : -1; }
   void GC(const Site& site) override;
   rt::GcState& Gc() override { return gc_; }
+  void AddTimer(rt::Timer* t) override;
+  bool DelTimer(rt::Timer* t) override;
+  bool ModTimer(rt::Timer* t, std::int64_t when, std::int64_t period) override {
+    bool pending = DelTimer(t);
+    t->when = when;
+    t->period = period;
+    AddTimer(t);
+    return pending;
+  }
   void Go(std::function<void()> fn, std::string_view name, const Site& site) override;
   void Sleep(std::int64_t ns, const Site& site) override;
   void Gosched(const Site& site) override;
@@ -219,6 +231,9 @@ class SimRuntime final : public rt::Runtime {
   SimG* Decide(std::int64_t earliest);
   SimG* Choose();
   bool FireTimers(int owner, int into);
+  void RunTimer(rt::Timer* t, int into);
+  void RetryTimers();
+  void DropTimers();
   void FillIdlePs();
   Taken TakeWork(int p);
   void Assign(int p, Taken w);
@@ -254,10 +269,24 @@ class SimRuntime final : public rt::Runtime {
   int procs_;
   std::vector<P> ps_;
   std::deque<SimG*> global_;
-  // Sleeping goroutines by (when, seq). A timer belongs to the P its
-  // goroutine slept on (g->sleep_p), as Go keeps timers per P.
-  std::multimap<std::pair<std::int64_t, std::uint64_t>, SimG*> timers_;
+  // Timers by (when, seq): a sleeping goroutine's, or a runtime timer
+  // (rt/timer.h). A timer belongs to the P it was armed on (g->sleep_p,
+  // t->p), as Go keeps timers per P.
+  struct TimerEntry {
+    SimG* g = nullptr;        // a goroutine in sleep(), or
+    rt::Timer* t = nullptr;   // a runtime timer
+    int P() const { return g != nullptr ? g->sleep_p : t->p; }
+  };
+  std::multimap<std::pair<std::int64_t, std::uint64_t>, TimerEntry> timers_;
   std::uint64_t timer_seq_ = 0;
+  // Runtime timers whose callback found something busy: still pending and
+  // due, run again at the next scheduling point (timer.h).
+  std::vector<rt::Timer*> retry_;
+  // While a timer callback runs: the runtime acts as itself (goroutine 0,
+  // timer_g_) on P timer_p_; Point is no scheduling point (timer.h).
+  bool in_timer_ = false;
+  int timer_p_ = -1;
+  G timer_g_;
   std::vector<std::unique_ptr<SimG>> gs_;  // creation order; id = index + 1
   rt::SemaTable semtable_;
   rt::GcState gc_;
@@ -383,8 +412,10 @@ Result SimRuntime::Run(const std::function<void()>& main) {
     next_ = nullptr;
     Resume(g);
   }
-  // Teardown: unwind every unfinished goroutine, newest first.
+  // Teardown: the run's timers die with it; then unwind every unfinished
+  // goroutine, newest first.
   tearing_down_ = true;
+  DropTimers();
   if (ctx_.sink != nullptr) ctx_.sink->OnRunEnd(rt::TraceClock{});
   ctx_.sink = nullptr;
   for (auto it = gs_.rbegin(); it != gs_.rend(); ++it) {
@@ -422,7 +453,7 @@ std::vector<rt::Blocked> SimRuntime::Blocked(bool skip_sleepers) const {
 // --- scheduling ---------------------------------------------------------------
 
 void SimRuntime::Point(std::int64_t cost_ns) {
-  if (Over()) return;
+  if (Over() || in_timer_) return;
   SimG* g = cur_;
   g->t += cost_ns;
   if (++steps_ > options_.max_steps) {
@@ -500,8 +531,10 @@ void SimRuntime::MaybePreempt(SimG* g) {
 // one) or a runnext that has waited long enough to be stolen. Busy Ps look
 // at their timers only when they schedule.
 SimG* SimRuntime::PickNext() {
+  if (!retry_.empty()) RetryTimers();
   for (;;) {
     FillIdlePs();
+    if (Over()) return nullptr;  // a timer reached the step limit
     std::int64_t next_step = kNever;
     bool idle = false;
     for (const P& p : ps_) {
@@ -520,6 +553,10 @@ SimG* SimRuntime::PickNext() {
     if (next_other != kNever && next_other <= next_step) {
       clock_ = std::max(clock_, next_other);
       continue;  // FillIdlePs takes what became available
+    }
+    if (next_step == kNever && !retry_.empty()) {
+      RetryTimers();  // busy callbacks (their lock's holder is gone): again
+      continue;
     }
     if (next_step == kNever) {
       End(Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0);
@@ -571,33 +608,107 @@ SimG* SimRuntime::Choose() {
 }
 
 bool SimRuntime::TimerDue(int p) const {
-  for (const auto& [key, g] : timers_) {
+  for (const auto& [key, e] : timers_) {
     if (key.first > clock_) return false;
-    if (g->sleep_p == p) return true;
+    if (e.P() == p) return true;
   }
   return false;
 }
 
 // Go's checkTimers on P `owner` (or, owner < 0, any P's: an idle P steals
-// timers): each due timer readies its goroutine into the runnext of P
-// `into`, the P running the timer (goroutineReady -> goready). Reports
-// whether any fired.
+// timers): each due timer runs on P `into`, the P running the timer: a
+// sleeping goroutine is readied into its runnext (goroutineReady ->
+// goready), a runtime timer's callback runs (RunTimer). Reports whether
+// `into` has a goroutine in its runnext afterwards.
 bool SimRuntime::FireTimers(int owner, int into) {
-  bool fired = false;
-  for (auto it = timers_.begin(); it != timers_.end() && it->first.first <= clock_;) {
-    SimG* g = it->second;
-    if (owner >= 0 && g->sleep_p != owner) {
+  for (auto it = timers_.begin(); it != timers_.end() && it->first.first <= clock_ && !Over();) {
+    TimerEntry e = it->second;
+    if (owner >= 0 && e.P() != owner) {
       ++it;
       continue;
     }
     it = timers_.erase(it);
+    if (e.t != nullptr) {
+      RunTimer(e.t, into);
+      it = timers_.begin();  // the callback may have armed or stopped timers
+      continue;
+    }
+    SimG* g = e.g;
     EmitAs(0, EventKind::kGoReady, 0, Site{}, std::int64_t(g->id));
     g->state = GState::kRunnable;
     g->sleep_p = -1;
     PutRunnext(ps_[std::size_t(into)], g);
-    fired = true;
   }
-  return fired;
+  return ps_[std::size_t(into)].runnext != nullptr;
+}
+
+// Go's runtimer for a timer just taken off the heap: its callback runs as
+// the runtime on P `into`. Done: a periodic timer is re-armed at the next
+// multiple of its period after now, a one-shot one is idle. Busy: it stays
+// pending, retried at the next scheduling point. Each callback counts as a
+// step, so a ticker nobody stops in a run that can never end (Go would
+// hang: checkdead says no deadlock while timers exist) ends at the limit.
+void SimRuntime::RunTimer(rt::Timer* t, int into) {
+  if (++steps_ > options_.max_steps) {
+    End(Status::kLimit, "synclab: step limit of " + std::to_string(options_.max_steps) + " reached",
+        0);
+    t->owner.store(nullptr);
+    if (t->release != nullptr) t->release(t->arg);
+    return;
+  }
+  G* saved = ctx_.g;
+  ctx_.g = &timer_g_;
+  in_timer_ = true;
+  timer_p_ = into;
+  bool done = t->f(t->arg, clock_);
+  in_timer_ = false;
+  ctx_.g = saved;
+  if (!done) {
+    retry_.push_back(t);
+  } else if (t->period > 0) {
+    t->when = rt::NextWhen(*t, clock_);
+    t->seq = timer_seq_++;
+    timers_.emplace(std::make_pair(t->when, t->seq), TimerEntry{nullptr, t});
+  } else {
+    t->owner.store(nullptr);
+    if (t->release != nullptr) t->release(t->arg);  // may free t
+  }
+}
+
+// Timers that were busy at the last point, oldest first, each on its own P.
+void SimRuntime::RetryTimers() {
+  std::vector<rt::Timer*> again;
+  again.swap(retry_);
+  for (rt::Timer* t : again) RunTimer(t, t->p >= 0 ? t->p : 0);
+}
+
+void SimRuntime::AddTimer(rt::Timer* t) {
+  if (Over()) return;  // a goroutine being unwound: the run has no timers left
+  t->owner.store(this);
+  t->p = in_timer_ ? timer_p_ : (cur_ != nullptr && cur_->p >= 0 ? cur_->p : 0);
+  t->seq = timer_seq_++;
+  timers_.emplace(std::make_pair(t->when, t->seq), TimerEntry{nullptr, t});
+}
+
+bool SimRuntime::DelTimer(rt::Timer* t) {
+  if (t->owner.load() != this) return false;
+  t->owner.store(nullptr);
+  if (timers_.erase(std::make_pair(t->when, t->seq)) > 0) return true;
+  auto it = std::find(retry_.begin(), retry_.end(), t);
+  if (it == retry_.end()) return false;
+  retry_.erase(it);
+  return true;
+}
+
+void SimRuntime::DropTimers() {
+  std::vector<rt::Timer*> dropped(retry_);
+  for (auto& [key, e] : timers_)
+    if (e.t != nullptr) dropped.push_back(e.t);
+  timers_.clear();
+  retry_.clear();
+  for (rt::Timer* t : dropped) t->owner.store(nullptr);
+  for (rt::Timer* t : dropped)
+    if (t->release != nullptr) t->release(t->arg);  // may free t
 }
 
 void SimRuntime::FillIdlePs() {
@@ -635,6 +746,7 @@ Taken SimRuntime::TakeWork(int i) {
     if (!victim.runq.empty()) return {pop(victim.runq), false};
   }
   if (FireTimers(-1, i)) return {std::exchange(p.runnext, nullptr), true};
+  if (Over()) return {};
   for (int k = 1; k < procs_; k++) {
     P& victim = ps_[std::size_t((i + k) % procs_)];
     if (victim.runnext != nullptr &&
@@ -727,9 +839,10 @@ void SimRuntime::Ready(G* target, ObjectId obj, Site site) {
     g->permit = true;
     return;
   }
-  EmitAs(cur_->id, EventKind::kGoReady, obj, site, std::int64_t(g->id));
+  // From a timer callback: the runtime readies it on the P running timers.
+  EmitAs(in_timer_ ? 0 : cur_->id, EventKind::kGoReady, obj, site, std::int64_t(g->id));
   g->state = GState::kRunnable;
-  PutRunnext(ps_[std::size_t(cur_->p)], g);  // or stolen by an idle P
+  PutRunnext(ps_[std::size_t(in_timer_ ? timer_p_ : cur_->p)], g);  // or stolen by an idle P
 }
 
 void SimRuntime::Goyield() {
@@ -757,10 +870,11 @@ void SimRuntime::Gosched(const Site& site) {
 void SimRuntime::Go(std::function<void()> fn, std::string_view name, const Site& site) {
   if (Over()) return;
   Point(rt::kSwitchNs);
-  SimG* parent = cur_;
-  SimG* g = Spawn(std::move(fn), name, parent->id, site);
-  EmitAs(parent->id, EventKind::kGoCreate, 0, site, std::int64_t(g->id));
-  PutRunnext(ps_[std::size_t(parent->p)], g);  // newproc: the new goroutine runs next
+  // From a timer callback (AfterFunc's goFunc) the runtime is the parent.
+  GoroutineId parent = in_timer_ ? 0 : cur_->id;
+  SimG* g = Spawn(std::move(fn), name, parent, site);
+  EmitAs(parent, EventKind::kGoCreate, 0, site, std::int64_t(g->id));
+  PutRunnext(ps_[std::size_t(in_timer_ ? timer_p_ : cur_->p)], g);  // newproc: runs next
 }
 
 void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
@@ -769,7 +883,7 @@ void SimRuntime::Sleep(std::int64_t ns, const Site& site) {
   if (ns <= 0) return;
   EmitAs(cur_->id, EventKind::kGoSleep, 0, site, ns);
   cur_->sleep_p = cur_->p;
-  timers_.emplace(std::make_pair(clock_ + ns, timer_seq_++), cur_);
+  timers_.emplace(std::make_pair(clock_ + ns, timer_seq_++), TimerEntry{cur_, nullptr});
   BlockCurrent(WaitReason::kSleep, 0, site);
 }
 

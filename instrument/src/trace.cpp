@@ -24,7 +24,22 @@ std::string ObjectKinds() {
 
 // Who may make an event with g 0: only the runtime's timers act on their
 // own, and all they do is ready a goroutine whose sleep is over.
-constexpr bool RuntimeMakes(trace::EventKind k) { return k == trace::EventKind::kGoReady; }
+// The events goroutine 0, the runtime itself, makes: a timer firing in the
+// scheduler (rt/timer.h) readies goroutines, starts AfterFunc's goroutine,
+// and sends on its channel without blocking.
+constexpr bool RuntimeMakes(trace::EventKind k) {
+  using trace::EventKind;
+  switch (k) {
+    case EventKind::kGoReady:
+    case EventKind::kGoCreate:
+    case EventKind::kTimerSend:
+    case EventKind::kTimerFunc:
+    case EventKind::kChanSendDirect:
+    case EventKind::kChanSendBuffer:
+    case EventKind::kChanSendFull: return true;
+    default: return false;
+  }
+}
 
 }  // namespace
 

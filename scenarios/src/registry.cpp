@@ -57,6 +57,14 @@ extern const Scenario kChanLeak;
 extern const Scenario kSelectFanIn;
 extern const Scenario kSelectDefaultNonblocking;
 extern const Scenario kSelectRandomChoice;
+extern const Scenario kSelectTimeout;
+extern const Scenario kTimerTickerStop;
+extern const Scenario kContextCancelTree;
+extern const Scenario kContextTimeoutCancelsWorkers;
+extern const Scenario kContextValueLookup;
+extern const Scenario kContextCause;
+extern const Scenario kPipelineCancel;
+extern const Scenario kPipelineLeak;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -76,6 +84,9 @@ const Scenario* const kAll[] = {
     &kChanRotate, &kChanAsMutex, &kChanUnbufferedDeadlockInMain, &kChanCloseTwice, &kChanSendOnClosed,
     &kChanNilChannelBlocks, &kChanLeak,
     &kSelectFanIn, &kSelectDefaultNonblocking, &kSelectRandomChoice,
+    // Timers and context.
+    &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
+    &kContextValueLookup, &kContextCause, &kPipelineCancel, &kPipelineLeak,
 };
 }  // namespace
 

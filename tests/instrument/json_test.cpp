@@ -2,6 +2,8 @@
 // hostile input, file I/O, and that the docs and schema match the catalogue.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -570,8 +572,15 @@ TEST_SUITE("instrument.json") {
         if (info.fields[i].type == trace::FieldType::kG) e.f[i] = 2;
       Trace t = base;
       t.events = {e};
+      // A timer readies a sleeper; a runtime timer (rt/timer.h) also starts
+      // AfterFunc's goroutine and sends on its channel.
+      static constexpr std::string_view kByRuntime[] = {
+          "go.ready", "go.create", "timer.send", "timer.func",
+          "chan.send.direct", "chan.send.buffer", "chan.send.full"};
       if (EventKind(k) == EventKind::kGoReady) {
-        CHECK(ReadError(ToJson(t)) == "(read without error)");  // a timer readies a sleeper
+        CHECK(ReadError(ToJson(t)) == "(read without error)");
+      } else if (std::find(std::begin(kByRuntime), std::end(kByRuntime), info.name) != std::end(kByRuntime)) {
+        CHECK(ReadError(ToJson(t)).find("(the runtime) cannot make") == std::string::npos);
       } else {
         CHECK(ReadError(ToJson(t)) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));
         CHECK(CheckConsistency(t) == "events[0].g: 0 (the runtime) cannot make a " + std::string(info.name));

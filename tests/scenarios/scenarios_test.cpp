@@ -88,6 +88,10 @@ TEST_SUITE("scenarios sim") {
         {"chan/nil-channel-blocks", rt::Status::kDeadlock}, {"chan/leak", rt::Status::kLeak},
         {"select/fan-in", rt::Status::kOk},          {"select/default-nonblocking", rt::Status::kOk},
         {"select/random-choice", rt::Status::kOk},
+        {"select/timeout", rt::Status::kOk},         {"timer/ticker-stop", rt::Status::kOk},
+        {"context/cancel-tree", rt::Status::kOk},    {"context/timeout-cancels-workers", rt::Status::kOk},
+        {"context/value-lookup", rt::Status::kOk},   {"context/cause", rt::Status::kOk},
+        {"pipeline/cancel", rt::Status::kOk},         {"pipeline/leak", rt::Status::kLeak},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -158,7 +162,10 @@ TEST_SUITE("scenarios sim") {
   TEST_CASE("the fixed twins and the correct-use scenarios end ok for every seed and procs") {
     for (const char* name : {"mutex/counter", "atomic/add", "once/lazy-init", "waitgroup/fan-out", "cond/queue",
                              "cond/signal-vs-broadcast", "rwmutex/readers-together",
-                             "rwmutex/writer-blocks-new-readers", "atomic/pointer-publish"}) {
+                             "rwmutex/writer-blocks-new-readers", "atomic/pointer-publish",
+                             "select/timeout", "timer/ticker-stop", "context/cancel-tree",
+                             "context/timeout-cancels-workers", "context/value-lookup", "context/cause",
+                             "pipeline/cancel"}) {
       for (int procs : {1, 2, 4}) {
         for (std::uint64_t seed = 1; seed <= 25; seed++) {
           CAPTURE(name);
@@ -185,6 +192,7 @@ TEST_SUITE("scenarios sim") {
         {"once/nested-deadlock", rt::Status::kDeadlock},
         {"once/panic-still-done", rt::Status::kAssert},
         {"atomic/value-config", rt::Status::kPanic},
+        {"pipeline/leak", rt::Status::kLeak},
     };
     for (const auto& [name, status] : failing) {
       for (std::uint64_t seed = 1; seed <= 10; seed++) {
@@ -358,7 +366,9 @@ TEST_SUITE("scenarios native") {
           "rwmutex/readers-together", "waitgroup/fan-out", "cond/queue", "atomic/add",
           "pool/per-p-reuse", "pool/steal", "pool/victim-rotation", "chan/ping-pong",
           "chan/buffered-producer-consumer", "chan/rotate", "chan/as-mutex", "chan/unbuffered-deadlock-in-main",
-          "chan/close-twice", "chan/nil-channel-blocks", "select/fan-in", "select/random-choice"}) {
+          "chan/close-twice", "chan/nil-channel-blocks", "select/fan-in", "select/random-choice",
+          "select/timeout", "timer/ticker-stop", "context/cancel-tree", "context/timeout-cancels-workers",
+          "context/value-lookup", "context/cause", "pipeline/cancel"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;

@@ -98,8 +98,10 @@ std::vector<std::string> SpanLabels(const Model& m, const Span& s) {
 
 // Who woke whom: an arrow at each go.ready in view, from the lane of the
 // goroutine whose operation readied another (a send, a receive, a close, an
-// Unlock...) to the lane of the goroutine it readied. Readies by the runtime
-// itself (a timer) have no lane to start from; zoomed out, with more than
+// Unlock...) to the lane of the goroutine it readied. A ready by the runtime
+// itself (a timer firing: rt/timer.h) has no lane to start from: a short
+// arrow drops onto the woken lane from above, named after what it was woken
+// on (the timer's channel, "ticker.C"). Zoomed out, with more than
 // kMaxArrows in view, none are drawn.
 template <typename ToX>
 void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_h, float lane_h, const ToX& X,
@@ -117,8 +119,18 @@ void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_
   for (auto it = lo; it != hi; ++it) {
     const instrument::TraceEvent& e = m.trace().events[*it];
     const Id target = Id(e.f[0]);
-    if (e.g == 0 || target == 0 || target == e.g) continue;
+    if (target == 0 || target == e.g) continue;
     const float x = X(pos(*it));
+    if (e.g == 0) {  // the runtime: a timer
+      const float ty = rows_y0 + float(target - 1) * row_h + lane_h * 0.15f, ty0 = ty - row_h * 0.6f;
+      dl->AddLine(ImVec2(x, ty0), ImVec2(x, ty), color, std::max(1.5f, font * 0.1f));
+      dl->AddTriangleFilled(ImVec2(x, ty), ImVec2(x - head, ty - head * 1.6f), ImVec2(x + head, ty - head * 1.6f), color);
+      if (e.obj != 0) {
+        const std::string on = instrument::ObjectLabel(m.trace(), e.obj);
+        dl->AddText(ImVec2(x + head, ty0 - font * 0.3f), color, on.c_str());
+      }
+      continue;
+    }
     const float y0 = rows_y0 + float(e.g - 1) * row_h + lane_h / 2;
     const float y1 = rows_y0 + float(target - 1) * row_h + (target > e.g ? lane_h * 0.15f : lane_h * 0.85f);
     dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), color, std::max(1.5f, font * 0.1f));

@@ -66,6 +66,7 @@ class Sink {
 class Runtime;
 class SemaTable;
 struct GcState;
+struct Timer;
 
 // A goroutine as the runtime sees it. Runtimes derive from it.
 struct G {
@@ -145,6 +146,15 @@ class Runtime {
   // This runtime's world: its GC cycles and its Pools (gc.h). A sim run has
   // one of its own; native runs and plain threads share the process's.
   virtual GcState& Gc() = 0;
+
+  // Runtime timers (timer.h), on this runtime's queue. AddTimer arms an idle
+  // timer; DelTimer disarms one this runtime owns, true iff it was pending;
+  // ModTimer re-arms (pending or idle) at when/period, true iff it was
+  // pending. Natively Del and Mod first wait for a callback of t that is
+  // running on the timer thread.
+  virtual void AddTimer(Timer* t) = 0;
+  virtual bool DelTimer(Timer* t) = 0;
+  virtual bool ModTimer(Timer* t, std::int64_t when, std::int64_t period) = 0;
 
   // The operations behind go.h, for the current goroutine.
   virtual void Go(std::function<void()> fn, std::string_view name, const Site& site) = 0;

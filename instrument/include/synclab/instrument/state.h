@@ -109,3 +109,11 @@ std::string DescribeFields(const Trace& trace, const TraceEvent& e);
 std::string FormatDuration(std::int64_t ns);
 
 }  // namespace synclab::instrument
+
+namespace synclab::instrument::kinds {
+template <typename K>
+K* FoldContext::Other(Id obj) const {
+  if (obj == 0 || obj > state.objects_.size()) return nullptr;
+  return std::get_if<K>(&state.objects_[obj - 1].kind);
+}
+}  // namespace synclab::instrument::kinds

@@ -84,6 +84,11 @@ struct FoldContext {
   std::string Self() const { return Obj(e.obj); }
   // Marks the acting goroutine (e.g. spinning, until its next event).
   void SetStatus(GStatus status) const;
+  // Another object's fold state, if it is of kind K's kind (else nullptr):
+  // for kinds whose events change a related object too (a context's attach
+  // adds it to its parent's children).
+  template <typename K>
+  K* Other(Id obj) const;
 };
 
 // An object as the text replay describes it.
