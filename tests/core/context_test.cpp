@@ -294,6 +294,8 @@ TEST_SUITE("core.context") {
     p.Done().Recv();
     CHECK_FALSE(w.Err());
     CHECK_FALSE(ctx::cause(w));
+    // Nor from below it: the walk up stops finding cancelCtxs at w.
+    CHECK_FALSE(ctx::cause(ctx::with_value(w, OtherKey{}, 1)));
     CHECK_FALSE(c.Err());
     CHECK(w.String().ends_with(".WithoutCancel"));
     cancel_c();

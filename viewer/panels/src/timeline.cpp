@@ -5,6 +5,7 @@
 // rectangle per pixel per lane however long the trace is.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "kinds/kinds.h"
@@ -116,6 +117,7 @@ void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_
   const float font = ImGui::GetFontSize(), head = font * 0.3f;
   const ImU32 color = IM_COL32(255, 200, 40, 230);
   dl->PushClipRect(clip0, clip1, true);
+  std::map<Id, float> label_end;  // per woken lane: where the last timer arrow's name ends
   for (auto it = lo; it != hi; ++it) {
     const instrument::TraceEvent& e = m.trace().events[*it];
     const Id target = Id(e.f[0]);
@@ -125,9 +127,10 @@ void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_
       const float ty = rows_y0 + float(target - 1) * row_h + lane_h * 0.15f, ty0 = ty - row_h * 0.6f;
       dl->AddLine(ImVec2(x, ty0), ImVec2(x, ty), color, std::max(1.5f, font * 0.1f));
       dl->AddTriangleFilled(ImVec2(x, ty), ImVec2(x - head, ty - head * 1.6f), ImVec2(x + head, ty - head * 1.6f), color);
-      if (e.obj != 0) {
+      if (e.obj != 0 && x >= label_end[target]) {  // named, where the last name does not cover it
         const std::string on = instrument::ObjectLabel(m.trace(), e.obj);
         dl->AddText(ImVec2(x + head, ty0 - font * 0.3f), color, on.c_str());
+        label_end[target] = x + head + ImGui::CalcTextSize(on.c_str()).x + font * 0.5f;
       }
       continue;
     }
