@@ -382,6 +382,8 @@ void ChanCore::Close(const Site& site) {
     std::int64_t receivers = 0, senders = 0;
     Sudog** tail = &woken;
     // Receivers get the zero value and ok = false; senders will panic.
+    // Each release is its own event, so that a claimed select's record the
+    // queue skips (chan.dequeue.skip) is seen at the head, as it is then.
     while (Sudog* sg = Dequeue(recvq_, site, me)) {
       ops_.clear(sg->elem);
       sg->success = false;
@@ -389,6 +391,7 @@ void ChanCore::Close(const Site& site) {
       *tail = sg;
       tail = &sg->next;
       receivers++;
+      TraceInts(EventKind::kChanCloseRelease, me, site, std::int64_t(sg->g->id), 0);
     }
     while (Sudog* sg = Dequeue(sendq_, site, me)) {
       sg->success = false;
@@ -396,6 +399,7 @@ void ChanCore::Close(const Site& site) {
       *tail = sg;
       tail = &sg->next;
       senders++;
+      TraceInts(EventKind::kChanCloseRelease, me, site, std::int64_t(sg->g->id), 1);
     }
     TraceInts(EventKind::kChanClose, me, site, receivers, senders);
   }

@@ -24,7 +24,9 @@ void Main(const Config&) {
   }, "sender");
   sleep(50us);
   std::string got = ch.Recv();  // takes "a" and moves "d" into its slot
-  check(got == "a" && ch.Len() == 3, "got " + got + ", len " + std::to_string(ch.Len()));
+  // Not ch.Len() == 3: natively the sender may not have parked yet after
+  // the sleep, and then "d" comes in after the receive; FIFO holds either way.
+  check(got == "a", "got " + got);
   wg.Wait();
   std::string rest;
   for (int i = 0; i < 3; i++) rest += ch.Recv();

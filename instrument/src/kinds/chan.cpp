@@ -75,14 +75,21 @@ std::string ChanState::Apply(FoldContext& ctx) {
       break;
     }
     case EventKind::kChanRecvPark: recvq.push_back({e.g, 0, false}); break;
+    case EventKind::kChanCloseRelease:
+      if (!ctx.Field("closed")) return ctx.Fail(ctx.Self() + " releases a waiter before it is closed");
+      err = pop(ctx.Field("send") ? sendq : recvq, ctx.Field("send") ? "sendq" : "recvq", Id(ctx.Field("waiter")));
+      (ctx.Field("send") ? released_senders : released_receivers)++;
+      break;
     case EventKind::kChanClose:
-      if (std::size_t(ctx.Field("receivers")) != recvq.size() || std::size_t(ctx.Field("senders")) != sendq.size()) {
+      // Every waiter was released (or skipped) before this event.
+      if (!recvq.empty() || !sendq.empty() || ctx.Field("receivers") != released_receivers ||
+          ctx.Field("senders") != released_senders) {
         return ctx.Fail("close of " + ctx.Self() + " releases " + std::to_string(ctx.Field("receivers")) +
                         " receivers and " + std::to_string(ctx.Field("senders")) + " senders, but " +
-                        std::to_string(recvq.size()) + " and " + std::to_string(sendq.size()) + " wait");
+                        std::to_string(released_receivers) + " and " + std::to_string(released_senders) +
+                        " were released and " + std::to_string(recvq.size() + sendq.size()) + " still wait");
       }
-      recvq.clear();
-      sendq.clear();
+      released_receivers = released_senders = 0;
       break;
     case EventKind::kChanSelectEnqueue:
       (ctx.Field("send") ? sendq : recvq).push_back({e.g, elem, true});

@@ -92,7 +92,30 @@ TEST_SUITE("instrument.kinds.chan") {
     REQUIRE(Fold(t) == "");
     const std::size_t close = Nth(t, EventKind::kChanClose);
     CHECK(Fold(Set(t, close, "receivers", 0)) ==
-          At(close) + "close of c releases 0 receivers and 0 senders, but 1 and 0 wait");
+          At(close) + "close of c releases 0 receivers and 0 senders, but 1 and 0 were released and 0 still wait");
+  }
+
+  TEST_CASE("close releases its waiters head first each with its own event") {
+    // Two receivers park in order; close takes G2 then G3 (chan.close.release
+    // each), so a claimed select's record skipped between them is seen at
+    // the head of the queue, as it is.
+    const Trace t = Record([] {
+      auto c = make_chan<int>(0, "c");
+      go([c] { c.Recv2(); });
+      sleep(1ms);
+      go([c] { c.Recv2(); });
+      sleep(1ms);
+      c.Close();
+    });
+    REQUIRE(Fold(t) == "");
+    const std::size_t first = Nth(t, EventKind::kChanCloseRelease);
+    CHECK(Nth(t, EventKind::kChanCloseRelease, 1) == first + 1);
+    CHECK(Fold(Set(t, first, "waiter", 3)) == At(first) + "c dequeues G3 but G2 is first in recvq");
+    // A close event with waiters left unreleased is rejected.
+    Trace unreleased = t;
+    unreleased.events.erase(unreleased.events.begin() + std::ptrdiff_t(first) + 1);
+    for (std::size_t i = first + 1; i < unreleased.events.size(); i++) unreleased.events[i].seq = i;
+    CHECK(Fold(unreleased).find("were released and 1 still wait") != std::string::npos);
   }
 }
 

@@ -237,6 +237,9 @@ constexpr EventText kEvents[] = {
     {"chan.close",
      "close: closed = 1, and every waiting goroutine is woken: receivers with the zero value "
      "and ok = false, senders to panic."},
+    {"chan.close.release",
+     "close takes one waiter off its queue (head first): a receiver gets the zero value and "
+     "ok = false, a sender will panic. All are readied once the lock is released."},
     {"chan.select.enqueue", "A select that found no case ready queues a record on this channel's queue."},
     {"chan.select.dequeue", "A woken select takes its record off this channel: another case fired."},
     {"chan.dequeue.skip",
@@ -260,6 +263,7 @@ constexpr FieldText kFields[] = {
     {"senders", "close: how many waiting senders it woke (they panic)."},
     {"send", "Which queue: sendq (true) or recvq (false)."},
     {"skipped", "The select's goroutine whose claimed record was dropped."},
+    {"waiter", "The goroutine close took off its queue (it is readied once the lock is released)."},
 };
 
 constexpr ModeText kModes[] = {

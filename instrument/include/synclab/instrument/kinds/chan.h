@@ -19,6 +19,8 @@ struct ChanState {
   std::int64_t cap = 0;             // dataqsiz
   std::vector<std::int64_t> slots;  // the ring: each slot's value (a string id; 0: empty)
   std::vector<Waiter> recvq, sendq;  // head first
+  // Waiters the close under way has released (chan.close.release) so far.
+  std::int64_t released_receivers = 0, released_senders = 0;
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
