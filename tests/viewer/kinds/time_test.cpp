@@ -96,4 +96,18 @@ TEST_SUITE("viewer.panels") {
     // The runtime readies the worker on ticker.C at each tick (goroutine 0's go.ready).
     CHECK(drawn.Has("ticker.C"));
   }
+
+  TEST_CASE("a timer's wake arrow onto the top lane comes from below it and is named") {
+    // select/timeout: the timer readies main, the first lane, on after.C;
+    // above the first lane there is no room inside the timeline's clip.
+    const Model m = Build(Record("select/timeout"));
+    Cursor c;
+    c.step = m.size() - 1;
+    Gui gui(ImVec2(1600, 500));
+    TimelineView v;
+    gui.Frame([&] { return DrawTimeline(m, c, v); });
+    const Drawn drawn;
+    INFO(drawn.Text());
+    CHECK(drawn.Visible("after.C"));
+  }
 }

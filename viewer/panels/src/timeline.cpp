@@ -123,10 +123,21 @@ void WakeArrows(const Model& m, const TimelineView& v, float rows_y0, float row_
     const Id target = Id(e.f[0]);
     if (target == 0 || target == e.g) continue;
     const float x = X(pos(*it));
-    if (e.g == 0) {  // the runtime: a timer
-      const float ty = rows_y0 + float(target - 1) * row_h + lane_h * 0.15f, ty0 = ty - row_h * 0.6f;
-      dl->AddLine(ImVec2(x, ty0), ImVec2(x, ty), color, std::max(1.5f, font * 0.1f));
-      dl->AddTriangleFilled(ImVec2(x, ty), ImVec2(x - head, ty - head * 1.6f), ImVec2(x + head, ty - head * 1.6f), color);
+    if (e.g == 0) {  // the runtime: a timer (named after its channel), or a sleep's end
+      // From the gap above the woken lane (below it, for a lane at the
+      // clip's top), its tail a hollow circle (a clock), so it is not read
+      // as coming from a neighbour, whose arrows start at a filled dot in
+      // its own lane.
+      const float reach = std::max(head * 3, (row_h - lane_h) * 0.8f);
+      const float lane_top = rows_y0 + float(target - 1) * row_h;
+      const bool above = lane_top - reach - head >= clip0.y;
+      const float ty = above ? lane_top + lane_h * 0.15f : lane_top + lane_h * 0.85f;
+      const float ty0 = above ? ty - reach : ty + reach;
+      const float dir = above ? 1.0f : -1.0f;
+      dl->AddLine(ImVec2(x, ty0 + dir * head), ImVec2(x, ty), color, std::max(1.5f, font * 0.1f));
+      dl->AddTriangleFilled(ImVec2(x, ty), ImVec2(x - head, ty - dir * head * 1.6f), ImVec2(x + head, ty - dir * head * 1.6f),
+                            color);
+      dl->AddCircle(ImVec2(x, ty0), head, color, 12, std::max(1.5f, font * 0.1f));
       if (e.obj != 0 && x >= label_end[target]) {  // named, where the last name does not cover it
         const std::string on = instrument::ObjectLabel(m.trace(), e.obj);
         dl->AddText(ImVec2(x + head, ty0 - font * 0.3f), color, on.c_str());
