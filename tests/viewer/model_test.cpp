@@ -18,6 +18,7 @@ using namespace synclab;
 using namespace synclab::viewer;
 using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::FirstOf;
+using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 using trace::EventKind;
 
@@ -55,12 +56,6 @@ Snapshot Fold(const instrument::Trace& t, std::uint64_t step) {
   return s;
 }
 
-Id ObjectNamed(const instrument::Trace& t, std::string_view name) {
-  for (const auto& o : t.objects)
-    if (o.name == name) return o.id;
-  FAIL("no object " << std::string(name));
-  return 0;
-}
 
 }  // namespace
 

@@ -35,4 +35,12 @@ inline std::uint64_t FirstOf(const instrument::Trace& t, trace::EventKind kind) 
   return 0;
 }
 
+// The object of that name (the first made, if several).
+inline Id ObjectNamed(const instrument::Trace& t, std::string_view name) {
+  for (const instrument::ObjectInfo& o : t.objects)
+    if (o.name == name) return o.id;
+  FAIL("no object " << std::string(name));
+  return 0;
+}
+
 }  // namespace synclab::viewer::testing

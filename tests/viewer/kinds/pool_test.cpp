@@ -9,30 +9,13 @@
 #include "../drawn.h"
 #include "../gui.h"
 #include "../traces.h"
+#include "objects_panel.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
-using synclab::viewer::testing::AtStep;
-using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
-using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::InspectObjects;
 using synclab::viewer::testing::Record;
-
-namespace {
-
-// What the objects panel draws with the cursor at step, at text scale `scale`.
-std::string Inspect(const Model& m, std::uint64_t step, float scale, std::initializer_list<std::string_view> visible) {
-  Gui gui(ImVec2(1600, 1000), scale);
-  gui.Frame([&] { return DrawObjects(m, AtStep(step)); });
-  const Drawn drawn;
-  for (std::string_view text : visible) {
-    CAPTURE(text);
-    CHECK(drawn.Visible(text));
-  }
-  return drawn.Text();
-}
-
-}  // namespace
 
 TEST_SUITE("viewer.panels") {
   TEST_CASE("the pool inspector shows each P's private item and the dequeues of its chain") {
@@ -41,7 +24,7 @@ TEST_SUITE("viewer.panels") {
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
       // Before the first steal: buf1 private, buf2-buf9 in dequeue 0, buf10-11 in dequeue 1.
-      const std::string text = Inspect(m, first_steal - 1, scale,
+      const std::string text = InspectObjects(m, first_steal - 1, scale,
                                        {"localSize 2", "private", "shared", "deque 0 - 8 slots", "tail 0 head 8",
                                         "deque 1 - 16 slots", "buf1", "buf2", "buf11"});
       CHECK(text.find("buf9") != std::string::npos);
@@ -51,19 +34,19 @@ TEST_SUITE("viewer.panels") {
   TEST_CASE("the pool inspector marks the P a step used and the P it stole from") {
     const Model m = Build(Record("pool/steal"));
     const std::uint64_t first_steal = FirstOf(m.trace(), trace::EventKind::kPoolGetSteal);
-    const std::string text = Inspect(m, first_steal, 2.0f, {"pinned", "taken from", "tail 1 head 8"});
+    const std::string text = InspectObjects(m, first_steal, 2.0f, {"pinned", "taken from", "tail 1 head 8"});
     // buf2 is gone from the chain: the steal took the oldest.
     CHECK(text.find("buf2") == std::string::npos);
     CHECK(text.find("buf3") != std::string::npos);
-    Inspect(m, first_steal + 1, 2.0f, {"deque 0 - 8 slots"});
+    InspectObjects(m, first_steal + 1, 2.0f, {"deque 0 - 8 slots"});
   }
 
   TEST_CASE("the pool inspector shows a GC's rotation in its step and the victim cache") {
     const Model m = Build(Record("pool/victim-rotation"));
     const std::uint64_t rotate = FirstOf(m.trace(), trace::EventKind::kPoolGcRotate);
-    Inspect(m, rotate - 1, 2.0f, {"localSize 1", "victim: nil", "buf1"});
+    InspectObjects(m, rotate - 1, 2.0f, {"localSize 1", "victim: nil", "buf1"});
     const std::string text =
-        Inspect(m, rotate, 2.0f, {"GC at this step", "local: nil", "victimSize 1", "victim", "buf1"});
+        InspectObjects(m, rotate, 2.0f, {"GC at this step", "local: nil", "victimSize 1", "victim", "buf1"});
     CHECK(text.find("1itemmovedtothevictim,0droppedwiththeoldvictim") != std::string::npos);
   }
 }

@@ -17,16 +17,10 @@ using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-Id ObjectNamed(const Model& m, std::string_view name) {
-  for (const instrument::ObjectInfo& o : m.trace().objects)
-    if (o.name == name) return o.id;
-  FAIL("no object " << std::string(name));
-  return 0;
-}
 
 // The kind's inspector of obj with the cursor at step, at text scale `scale`.
 std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
@@ -49,7 +43,7 @@ std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
 TEST_SUITE("viewer.panels") {
   TEST_CASE("the timer inspector shows a pending ticker's due time counting down then idle") {
     const Model m = Build(Record("timer/ticker-stop"));
-    const Id ticker = ObjectNamed(m, "ticker");
+    const Id ticker = ObjectNamed(m.trace(), "ticker");
     const std::uint64_t start = FirstOf(m.trace(), trace::EventKind::kTimerStart);
     const std::uint64_t stop = FirstOf(m.trace(), trace::EventKind::kTimerStop);
     for (float scale : {1.0f, 2.0f}) {
@@ -63,7 +57,7 @@ TEST_SUITE("viewer.panels") {
 
   TEST_CASE("the context inspector draws the tree with cancelled nodes deadlines and values") {
     const Model m = Build(Record("context/cancel-tree"));
-    const Id db = ObjectNamed(m, "db");
+    const Id db = ObjectNamed(m.trace(), "db");
     const std::uint64_t first_cancel = FirstOf(m.trace(), trace::EventKind::kCtxCancel);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
