@@ -77,15 +77,22 @@ TEST_SUITE("viewer.panels") {
   }
 }
 
+namespace {
+// The timeline of a scenario's whole run, with the cursor at its end.
+Drawn TimelineOf(std::string_view scenario) {
+  const Model m = Build(Record(scenario));
+  Cursor c;
+  c.step = m.size() - 1;
+  Gui gui(ImVec2(1600, 500));
+  TimelineView v;
+  gui.Frame([&] { return DrawTimeline(m, c, v); });
+  return Drawn();
+}
+}  // namespace
+
 TEST_SUITE("viewer.panels") {
   TEST_CASE("the timeline drops a timer's wake arrow onto the woken lane named after the timer's channel") {
-    const Model m = Build(Record("timer/ticker-stop"));
-    Cursor c;
-    c.step = m.size() - 1;
-    Gui gui(ImVec2(1600, 500));
-    TimelineView v;
-    gui.Frame([&] { return DrawTimeline(m, c, v); });
-    const Drawn drawn;
+    const Drawn drawn = TimelineOf("timer/ticker-stop");
     INFO(drawn.Text());
     // The runtime readies the worker on ticker.C at each tick (goroutine 0's go.ready).
     CHECK(drawn.Has("ticker.C"));
@@ -94,13 +101,7 @@ TEST_SUITE("viewer.panels") {
   TEST_CASE("a timer's wake arrow onto the top lane comes from below it and is named") {
     // select/timeout: the timer readies main, the first lane, on after.C;
     // above the first lane there is no room inside the timeline's clip.
-    const Model m = Build(Record("select/timeout"));
-    Cursor c;
-    c.step = m.size() - 1;
-    Gui gui(ImVec2(1600, 500));
-    TimelineView v;
-    gui.Frame([&] { return DrawTimeline(m, c, v); });
-    const Drawn drawn;
+    const Drawn drawn = TimelineOf("select/timeout");
     INFO(drawn.Text());
     CHECK(drawn.Visible("after.C"));
   }
