@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "kinds/kinds.h"
 #include "synclab/viewer/panels.h"
 #include "../drawn.h"
 #include "../gui.h"
@@ -67,5 +68,24 @@ TEST_SUITE("viewer.panels") {
     Gui gui(ImVec2(560, 400), 2.0f);
     for (int i = 0; i < 3; ++i) gui.Frame([&] { return DrawObjects(m, chosen); });
     CHECK(!Drawn().Visible("parked on every case"));
+  }
+
+  TEST_CASE("the channel ring and its legend fit a presentation-sized inspector") {
+    // At text scale 2 the presentation layout leaves the inspector about
+    // 300 px of height: the ring shrinks to the height left (here the width
+    // would allow a larger one) and its legend stands beside it, so the
+    // pointers and the ring's lowest slot (c, slot 2) are on screen.
+    const Model m = Build(Record("chan/rotate"));
+    const std::uint64_t rotate = FirstOf(m.trace(), trace::EventKind::kChanRecvRotate);
+    const Id ch = testing::ObjectNamed(m.trace(), "ch");
+    Gui gui(ImVec2(1000, 345), 2.0f);
+    const KindView& view = ViewOf(trace::ObjectKind::kChan);
+    for (int frame = 0; frame < 2; frame++) gui.Frame([&] { return view.inspector(m, AtStep(rotate), ch); });
+    const Drawn drawn;
+    INFO(drawn.Text());
+    for (const char* text : {"3 buffered", "qcount 3", "dataqsiz 3", "sendx 1", "recvx 1", "(equal: full)", "c2"}) {
+      CAPTURE(text);
+      CHECK(drawn.Visible(text));
+    }
   }
 }
