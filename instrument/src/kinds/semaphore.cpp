@@ -162,7 +162,8 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
     if (ctx.Field("size") != size) return ctx.Fail(self + " reports size " + std::to_string(ctx.Field("size")) + ", made with " + std::to_string(size));
     if (ctx.Field("cur") != cur) return ctx.Fail(self + " reports cur " + std::to_string(ctx.Field("cur")) + " where its steps give " + std::to_string(cur));
     if (ctx.Field("waiters") != std::int64_t(queue.size()) || ctx.Str("queue") != SemaphoreQueueText(queue)) {
-      return ctx.Fail(self + " reports waiters [" + std::string(ctx.Str("queue")) + "] where its steps give [" + SemaphoreQueueText(queue) + "]");
+      return ctx.Fail(self + " reports waiters=" + std::to_string(ctx.Field("waiters")) + " queue \"" + std::string(ctx.Str("queue")) +
+                      "\" where its steps give waiters=" + std::to_string(queue.size()) + " queue \"" + SemaphoreQueueText(queue) + "\"");
     }
   }
   return "";
