@@ -6,6 +6,7 @@
 #include "synclab/instrument/kinds/semaphore.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "synclab/instrument/state.h"
 
@@ -36,16 +37,18 @@ Waiters::iterator FindG(Waiters& list, Id g) {
 }
 
 void Take(std::vector<SemaphoreState::Held>& held, Id g, std::int64_t n) {
+  if (n <= 0) return;  // Acquire(0) holds nothing (a negative n is Go's to make sense of)
   auto it = std::find_if(held.begin(), held.end(), [&](const SemaphoreState::Held& h) { return h.g == g; });
   if (it == held.end()) {
     held.push_back({g, n});
   } else {
-    it->n += n;
+    if (__builtin_add_overflow(it->n, n, &it->n)) it->n = INT64_MAX;
   }
 }
 
 // A Release by g: g's own tokens first (see SemaphoreState::held).
 void Give(std::vector<SemaphoreState::Held>& held, Id g, std::int64_t n) {
+  if (n <= 0) return;
   auto it = std::find_if(held.begin(), held.end(), [&](const SemaphoreState::Held& h) { return h.g == g; });
   if (it == held.end()) return;
   it->n -= std::min(it->n, n);
@@ -66,6 +69,13 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
   } else if (!made) {
     return ctx.Fail(ctx.Self() + " is used before wsem.new");
   }
+  // Every sum below is checked: a mutated trace's huge numbers must be
+  // rejected, not overflow.
+  std::int64_t free = 0, plus = 0, minus = 0;
+  if (__builtin_sub_overflow(size, cur, &free) || __builtin_add_overflow(cur, n, &plus) ||
+      __builtin_sub_overflow(cur, n, &minus)) {
+    return ctx.Fail(ctx.Self() + ": n " + std::to_string(n) + " overflows cur " + std::to_string(cur));
+  }
   const std::string who = ctx.G(e.g);
   const std::string self = ctx.Self();
   const std::string nt = std::to_string(n);
@@ -74,8 +84,8 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
     case EventKind::kWsemAcquireCtxDone: break;
     case EventKind::kWsemAcquireFast:
       if (!queue.empty()) return ctx.Fail(who + " takes " + nt + " of " + self + " by the fast path past " + std::to_string(queue.size()) + " waiters");
-      if (size - cur < n) return ctx.Fail(who + " takes " + nt + " of " + self + " with only " + std::to_string(size - cur) + " free");
-      cur += n;
+      if (free < n) return ctx.Fail(who + " takes " + nt + " of " + self + " with only " + std::to_string(free) + " free");
+      cur = plus;
       Take(held, e.g, n);
       break;
     case EventKind::kWsemAcquireTooBig:
@@ -90,7 +100,7 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
     }
     case EventKind::kWsemAcquireEnqueue:
       if (n > size) return ctx.Fail(who + " queues on " + self + " for " + nt + ", more than its size " + std::to_string(size));
-      if (queue.empty() && size - cur >= n) return ctx.Fail(who + " queues on " + self + " for " + nt + " with " + std::to_string(size - cur) + " free and nobody waiting");
+      if (queue.empty() && free >= n) return ctx.Fail(who + " queues on " + self + " for " + nt + " with " + std::to_string(free) + " free and nobody waiting");
       if (FindG(queue, e.g) != queue.end()) return ctx.Fail(who + " queues on " + self + " twice");
       queue.push_back({e.g, n, Id(ctx.Field("ready"))});
       break;
@@ -115,27 +125,27 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
       auto it = FindG(granted, e.g);
       if (it == granted.end() || it->n != n) return ctx.Fail(who + " gives back " + nt + " tokens of " + self + " no notify granted it");
       granted.erase(it);
-      cur -= n;
+      cur = minus;
       Give(held, e.g, n);
       break;
     }
     case EventKind::kWsemTryAcquire: {
-      const bool ok = size - cur >= n && queue.empty();
-      if (ok != (ctx.Field("ok") != 0)) return ctx.Fail(who + "'s TryAcquire(" + nt + ") on " + self + " reports ok=" + std::to_string(ctx.Field("ok")) + " with " + std::to_string(size - cur) + " free and " + std::to_string(queue.size()) + " waiting");
+      const bool ok = free >= n && queue.empty();
+      if (ok != (ctx.Field("ok") != 0)) return ctx.Fail(who + "'s TryAcquire(" + nt + ") on " + self + " reports ok=" + std::to_string(ctx.Field("ok")) + " with " + std::to_string(free) + " free and " + std::to_string(queue.size()) + " waiting");
       if (ok) {
-        cur += n;
+        cur = plus;
         Take(held, e.g, n);
       }
       break;
     }
     case EventKind::kWsemRelease:
-      if (cur - n < 0) return ctx.Fail(who + " releases " + nt + " of " + self + " holding " + std::to_string(cur) + " without the panic");
-      cur -= n;
+      if (minus < 0) return ctx.Fail(who + " releases " + nt + " of " + self + " holding " + std::to_string(cur) + " without the panic");
+      cur = minus;
       Give(held, e.g, n);
       break;
     case EventKind::kWsemReleasePanic:
-      if (cur - n >= 0) return ctx.Fail(who + " panics releasing " + nt + " of " + self + ", which holds " + std::to_string(cur));
-      cur -= n;
+      if (minus >= 0) return ctx.Fail(who + " panics releasing " + nt + " of " + self + ", which holds " + std::to_string(cur));
+      cur = minus;
       panicked = true;
       break;
     case EventKind::kWsemNotifyGrant:
@@ -144,13 +154,13 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
       if (queue.empty() || queue.front().g != w || queue.front().n != n) {
         return ctx.Fail("notifyWaiters on " + self + " looks at " + ctx.G(w) + " (" + nt + "), which is not the head");
       }
-      const bool fits = size - cur >= n;
+      const bool fits = free >= n;
       if (e.kind == EventKind::kWsemNotifyBlocked) {
-        if (fits) return ctx.Fail("notifyWaiters on " + self + " stops at " + ctx.G(w) + " (" + nt + ") with " + std::to_string(size - cur) + " free");
+        if (fits) return ctx.Fail("notifyWaiters on " + self + " stops at " + ctx.G(w) + " (" + nt + ") with " + std::to_string(free) + " free");
         break;
       }
-      if (!fits) return ctx.Fail("notifyWaiters on " + self + " grants " + nt + " to " + ctx.G(w) + " with " + std::to_string(size - cur) + " free");
-      cur += n;
+      if (!fits) return ctx.Fail("notifyWaiters on " + self + " grants " + nt + " to " + ctx.G(w) + " with " + std::to_string(free) + " free");
+      cur = plus;
       granted.push_back(queue.front());
       queue.erase(queue.begin());
       Take(held, w, n);
