@@ -27,7 +27,7 @@ void Main(const Config&) {
   (void)sem.Acquire(ctx::background(), 2);  // Background is never done: it cannot fail
   wg.Add(3);
   go([&] {
-    work(10ms);  // the long job, holding 2
+    sleep(10ms);  // the long job, holding 2 (waiting on the network: it leaves the CPU to others)
     sem.Release(2);
     wg.Done();
   }, "long job");

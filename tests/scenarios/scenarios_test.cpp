@@ -441,9 +441,17 @@ TEST_SUITE("scenarios sim") {
     for (std::uint64_t seed = 1; seed <= 30; seed++) {
       CAPTURE(seed);
       const Trace t = RunSim("semaphore/worker-pool", seed);
-      CHECK(Count(t, trace::EventKind::kWsemAcquireFast) == 3);
-      CHECK(Count(t, trace::EventKind::kWsemAcquireEnqueue) == 6);  // tasks 4..8 and the final Acquire(3)
-      CHECK(Count(t, trace::EventKind::kWsemNotifyGrant) == 6);
+      // main's 9 Acquires (8 tasks, then all 3 tokens): the first 3 fast; of
+      // the others, those that find a token free (more than one task can
+      // finish before main is back) fast too, the rest queue and each is
+      // granted by a task's Release. The final Acquire(3) always queues.
+      const int fast = Count(t, trace::EventKind::kWsemAcquireFast);
+      const int queued = Count(t, trace::EventKind::kWsemAcquireEnqueue);
+      CHECK(fast >= 3);
+      CHECK(queued >= 1);
+      CHECK(fast + queued == 9);
+      CHECK(Count(t, trace::EventKind::kWsemNotifyGrant) == queued);
+      CHECK(Count(t, trace::EventKind::kWsemRelease) == 8);
       for (const auto& e : t.events) {
         if (trace::FieldIndex(e.kind, "cur") >= 0 && e.kind != trace::EventKind::kWsemNew) CHECK(IntField(e, "cur") <= 3);
       }

@@ -46,13 +46,20 @@ void Take(std::vector<SemaphoreState::Held>& held, Id g, std::int64_t n) {
   }
 }
 
-// A Release by g: g's own tokens first (see SemaphoreState::held).
+// A Release by g: g's own tokens first, then (tokens given back on another
+// goroutine's behalf, as when main acquires for the task it starts) those
+// held longest. So the holders' tokens always add up to cur.
 void Give(std::vector<SemaphoreState::Held>& held, Id g, std::int64_t n) {
   if (n <= 0) return;
-  auto it = std::find_if(held.begin(), held.end(), [&](const SemaphoreState::Held& h) { return h.g == g; });
-  if (it == held.end()) return;
-  it->n -= std::min(it->n, n);
-  if (it->n == 0) held.erase(it);
+  auto take = [&](std::vector<SemaphoreState::Held>::iterator it) {
+    const std::int64_t k = std::min(it->n, n);
+    it->n -= k;
+    n -= k;
+  };
+  auto own = std::find_if(held.begin(), held.end(), [&](const SemaphoreState::Held& h) { return h.g == g; });
+  if (own != held.end()) take(own);
+  for (auto it = held.begin(); it != held.end() && n > 0; ++it) take(it);
+  std::erase_if(held, [](const SemaphoreState::Held& h) { return h.n == 0; });
 }
 
 }  // namespace
@@ -146,6 +153,7 @@ std::string SemaphoreState::Apply(FoldContext& ctx) {
     case EventKind::kWsemReleasePanic:
       if (minus >= 0) return ctx.Fail(who + " panics releasing " + nt + " of " + self + ", which holds " + std::to_string(cur));
       cur = minus;
+      Give(held, e.g, n);  // every token given back, and more
       panicked = true;
       break;
     case EventKind::kWsemNotifyGrant:

@@ -61,7 +61,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     instrument::State s(t);
     const std::size_t blocked = Nth(t, EventKind::kWsemNotifyBlocked);
     for (std::size_t i = 0; i <= blocked; i++) REQUIRE(s.Apply(t.events[i]) == "");
-    const Id sem = t.events[blocked].obj;
+    const instrument::Id sem = t.events[blocked].obj;
     const auto& fold = *s.object(sem).As<instrument::kinds::SemaphoreState>();
     CHECK(fold.size == 2);
     CHECK(fold.cur == 1);
@@ -84,6 +84,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     TraceEvent fast = t.events[enqueue];
     fast.kind = EventKind::kWsemAcquireFast;
     fast.f[std::size_t(trace::FieldIndex(EventKind::kWsemAcquireFast, "n"))] = 0;
+    fast.f[std::size_t(trace::FieldIndex(EventKind::kWsemAcquireEnqueue, "ready"))] = 0;  // fast has no ready
     // After big queued, a newcomer's fast path (n 0, which fits) overtakes it.
     CHECK(Fold(Insert(t, enqueue + 1, fast)) ==
           At(enqueue + 1) + "G2 big takes 0 of sem by the fast path past 1 waiters");
@@ -91,6 +92,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     const std::size_t try_ok = Nth(t, EventKind::kWsemTryAcquire);
     TraceEvent fast2 = t.events[try_ok];
     fast2.kind = EventKind::kWsemAcquireFast;
+    fast2.f[std::size_t(trace::FieldIndex(EventKind::kWsemTryAcquire, "ok"))] = 0;  // nor ok
     CHECK(Fold(Insert(t, try_ok + 1, fast2)) == At(try_ok + 1) + "G1 main takes 2 of sem with only 0 free");
   }
 

@@ -27,9 +27,10 @@ struct SemaphoreState {
   std::vector<Waiter> queue;    // Go's waiters, front first
   std::vector<Waiter> granted;  // taken off the queue by notify.grant; their Acquire has not returned
   std::vector<Waiter> too_big;  // n > size: waiting only for their ctx, never queued
-  // Tokens each goroutine took and has not released. Go's semaphore has no
-  // owner: a Release is charged to the releaser's own tokens first; tokens
-  // released on another goroutine's behalf leave `held` summing above cur.
+  // Tokens each goroutine took and has not released, in the order they
+  // first took some. Go's semaphore has no owner: a Release is charged to
+  // the releaser's own tokens first, then to those held longest (a task
+  // releasing what main acquired for it), so they add up to cur.
   std::vector<Held> held;
   bool panicked = false;  // a Release took cur below 0
 
