@@ -71,8 +71,10 @@ extern const Scenario kSemaphoreWorkerPool{
     "(wsem.acquire.enqueue: queue \"1\"), and main blocks in it. When a task finishes it "
     "Releases its token (wsem.release, cur 2) and notifyWaiters hands it straight to main "
     "(wsem.notify.grant, cur 3): the token never looks free, so nobody can slip past the "
-    "queue. At the end main asks for all 3 tokens (n 3): it is granted only after the "
-    "last three tasks have released theirs, which is how it waits for them. Watch cur "
+    "queue. (When two tasks finish together, the second token is free when main comes "
+    "back: wsem.acquire.fast again.) At the end main asks for all 3 tokens (n 3): it queues "
+    "(queue \"3\"), notifyWaiters stops at it while tasks still run (wsem.notify.blocked), "
+    "and it is granted when the last one releases: that is how it waits for them. Watch cur "
     "never exceed size.",
     std::source_location::current().file_name(),
     4,
