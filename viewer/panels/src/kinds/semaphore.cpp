@@ -2,11 +2,11 @@
 // out of size as a gauge, who holds the tokens, and the FIFO of waiters
 // with each one's n, as Go's semaphore.go sees them.
 //
-//   [2 waiting]  cur 3 / size 3   0 free
-//   [#][#][#]                      one box per token, held ones filled
-//   held by   G2 (2)  G3 (1)
-//   waiters   head -> G4 (3) -> G5 (1) -> tail
+//   [2 waiting]
+//   [#][#cur 3 / size 3, 0 free#]  one box per token, held ones filled
+//   waiters   G4 (3) <- G5 (1)     head first
 //   head      needs 3, 0 free: it and everyone behind it wait
+//   held by   G2 (2)  G3 (1)
 //   ctx only  G6 (5)               n > size: never queued
 #include <algorithm>
 #include <string>
@@ -27,7 +27,8 @@ inline constexpr const char* kCurHelp =
     "cur: the tokens held now. Acquire(n) adds n when it gets through, Release(n) subtracts n. "
     "It stays between 0 and size (a Release of more than is held takes it below 0 and panics).";
 inline constexpr const char* kGaugeHelp =
-    "One box per token: filled ones are held (cur), empty ones are free (size - cur).";
+    "One box per token: filled ones are held (cur), empty ones are free (size - cur). Acquire(n) "
+    "fills n when it gets through; Release(n) empties n.";
 inline constexpr const char* kHeldHelp =
     "Who holds tokens, and how many. (A semaphore has no owner; the trace charges a Release to "
     "the releaser's own tokens.)";
@@ -56,8 +57,9 @@ inline constexpr const char* kPanickedHelp =
 constexpr ImU32 kHeldColor = IM_COL32(70, 110, 230, 255);
 constexpr ImU32 kQueuedColor = IM_COL32(215, 45, 45, 220);
 
-// cur out of size, one box per token when they fit in a row, else a bar.
-void DrawGauge(std::int64_t cur, std::int64_t size) {
+// cur out of size, one box per token when they fit in a row, else a bar,
+// with `label` written across it.
+void DrawGauge(std::int64_t cur, std::int64_t size, const std::string& label) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
   const float width = std::max(font * 8, ImGui::GetContentRegionAvail().x - font * 0.5f);
@@ -79,6 +81,11 @@ void DrawGauge(std::int64_t cur, std::int64_t size) {
     dl->AddRectFilled(p, ImVec2(p.x + width * f, p.y + h), kHeldColor, font * 0.15f);
     dl->AddRect(p, ImVec2(p.x + width, p.y + h), ink, font * 0.15f);
   }
+  const ImVec2 text = ImGui::CalcTextSize(label.c_str());
+  const ImVec2 at(p.x + std::max(0.0f, (width - text.x) / 2), p.y + (h - text.y) / 2);
+  dl->AddRectFilled(ImVec2(at.x - font * 0.3f, at.y), ImVec2(at.x + text.x + font * 0.3f, at.y + text.y),
+                    IM_COL32(0, 0, 0, 230), font * 0.2f);  // keeps the text readable on either colour
+  dl->AddText(at, IM_COL32(255, 255, 255, 255), label.c_str());
   ImGui::Dummy(ImVec2(width, h));
   Explain(kGaugeHelp);
 }
@@ -114,39 +121,24 @@ Intent DrawSemaphoreInspector(const Model& m, const Cursor& c, Id sem) {
   } else {
     top.Chip("Free", StatusColor(GStatus::kRunning), white, kFreeStateHelp);
   }
-  const std::string counts = "cur " + std::to_string(cur) + " / size " + std::to_string(size);
-  top.Text(counts.c_str());
-  Explain(kCurHelp);
-  const std::string free_text = std::to_string(free) + " free";
-  top.Text(free_text.c_str());
-  Explain(kSizeHelp);
-  DrawGauge(cur, size);
+  DrawGauge(cur, size, "cur " + std::to_string(cur) + " / size " + std::to_string(size) + ", " +
+                          std::to_string(free) + " free");
 
   if (ImGui::BeginTable("semaphore", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    InspectorRow("held by", kHeldHelp);
-    {
-      ChipFlow flow;
-      if (fold.held.empty()) flow.Text("(nobody)");
-      for (const SemaphoreState::Held& h : fold.held) {
-        ImGui::PushID("held");
-        WaiterChip(flow, m, snap, h.g, h.n, kHeldHelp, out);
-        ImGui::PopID();
-      }
-    }
     InspectorRow("waiters", kWaitersHelp);
     {
       ChipFlow flow;
       if (fold.queue.empty()) {
         flow.Text("(empty)");
       } else {
-        flow.Text("head");
-        for (const SemaphoreState::Waiter& w : fold.queue) {
-          flow.Text("->");
+        bool first = true;
+        for (const SemaphoreState::Waiter& w : fold.queue) {  // head first
+          if (!first) flow.Text("<-");
+          first = false;
           WaiterChip(flow, m, snap, w.g, w.n, kWaitersHelp, out);
         }
-        flow.Text("-> tail");
       }
     }
     if (!fold.queue.empty()) {
@@ -160,6 +152,16 @@ Intent DrawSemaphoreInspector(const Model& m, const Cursor& c, Id sem) {
       ImGui::TextUnformatted(text.c_str());
       ImGui::PopTextWrapPos();
       Explain(kHeadHelp);
+    }
+    InspectorRow("held by", kHeldHelp);
+    {
+      ChipFlow flow;
+      if (fold.held.empty()) flow.Text("(nobody)");
+      for (const SemaphoreState::Held& h : fold.held) {
+        ImGui::PushID("held");
+        WaiterChip(flow, m, snap, h.g, h.n, kHeldHelp, out);
+        ImGui::PopID();
+      }
     }
     if (!fold.granted.empty()) {
       InspectorRow("granted", kGrantedHelp);
