@@ -492,7 +492,7 @@ TEST_SUITE("core.semaphore") {
   }
   BOTH_RUNTIMES("Release of more than held panics also with tokens held", 5, &BodyPanicLoad)
 
-  TEST_CASE("events carry size, cur and each waiter's n, front first") {
+  TEST_CASE("events carry size and cur and each waiter's n front first") {
     Collect sink;
     sim::Result r = sim::Run([] {
       Weighted sem(5, "sem");

@@ -55,7 +55,7 @@ Trace Queued() {
 }  // namespace
 
 TEST_SUITE("instrument.kinds.semaphore") {
-  TEST_CASE("a recorded Weighted folds into its queue, holders and cur") {
+  TEST_CASE("a recorded Weighted folds into its queue and holders and cur") {
     const Trace t = Queued();
     REQUIRE(Fold(t) == "");
     instrument::State s(t);
@@ -96,7 +96,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     CHECK(Fold(Insert(t, try_ok + 1, fast2)) == At(try_ok + 1) + "G1 main takes 2 of sem with only 0 free");
   }
 
-  TEST_CASE("notifyWaiters granting anyone but the head, or skipping a head that does not fit, is rejected") {
+  TEST_CASE("notifyWaiters granting anyone but the head or skipping a head that does not fit is rejected") {
     const Trace t = Queued();
     const std::size_t blocked = Nth(t, EventKind::kWsemNotifyBlocked);
     // The Release of 1 grants small, behind big: skipping ahead.
@@ -117,7 +117,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     CHECK(Fold(Insert(t, granted, stop)) == At(granted) + "notifyWaiters on sem stops at G2 big (2) with 2 free");
   }
 
-  TEST_CASE("a cancel with the wrong front or notify flag, or by a goroutine not queued, is rejected") {
+  TEST_CASE("a cancel with the wrong front or notify flag or by a goroutine not queued is rejected") {
     const Trace t = Queued();
     const std::size_t cancel = Nth(t, EventKind::kWsemAcquireCancel);
     CHECK(Fold(Set(t, cancel, "front", 1)) == At(cancel) + "G3 small leaves sem with front=1, but it was not the head");
@@ -138,7 +138,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
     CHECK(Fold(Set(t, release, "n", 3)) == At(release) + "G1 main releases 3 of sem holding 2 without the panic");
   }
 
-  TEST_CASE("a too-big request that queues, or a return from an Acquire nobody granted, is rejected") {
+  TEST_CASE("a too-big request that queues or a return from an Acquire nobody granted is rejected") {
     const Trace t = Queued();
     const std::size_t enqueue = Nth(t, EventKind::kWsemAcquireEnqueue);
     CHECK(Fold(Set(t, enqueue, "n", 3)) == At(enqueue) + "G2 big queues on sem for 3, more than its size 2");
@@ -147,7 +147,7 @@ TEST_SUITE("instrument.kinds.semaphore") {
           At(granted + 1) + "G2 big returns from Acquire(2) on sem that no notify granted");
   }
 
-  TEST_CASE("the over-release panic, a too-big wait and a give-back fold") {
+  TEST_CASE("the over-release panic and a too-big wait and a give-back fold") {
     const Trace t = Record([] {
       semaphore::Weighted sem(1, "sem");
       auto [c, cancel] = ctx::with_cancel(ctx::background());

@@ -50,7 +50,7 @@ std::uint64_t EnqueueWith(const instrument::Trace& t, std::string_view queue) {
 }  // namespace
 
 TEST_SUITE("viewer.panels") {
-  TEST_CASE("the semaphore inspector shows cur of size, the holders and the FIFO with each waiter's n") {
+  TEST_CASE("the semaphore inspector shows cur of size and the FIFO with each waiter's n and the holders") {
     const Model m = Build(Record("semaphore/big-waiter-fifo"));
     const Id sem = ObjectNamed(m.trace(), "sem");
     const std::uint64_t made = FirstOf(m.trace(), trace::EventKind::kWsemNew);
