@@ -163,10 +163,20 @@ for name in ("PingPongUnbuffered", "Buffered128"):
     print(f"sim {name}: {r / 1e6:.2f} M ops/s" if r else f"sim {name}: -")
 p = o("synclab/sim/points", "points/s")
 print(f"sim runtime:       {p / 1e6:.1f} M scheduling points/s (target >= 5)" if p else "sim runtime: -")
+# semaphore: x/sync's Weighted beside a buffered-channel semaphore, ours
+# (synclab_semaphore_bench) and Go's (bench/go/semaphore, go_semaphore.txt).
+print()
+print(f"{'semaphore':38} {'Weighted':>10} {'chan sem':>10} {'Go Wtd':>10} {'Go chan':>10} {'vs chan':>8} {'vs Go':>8}")
+for label, name in [("Acquire(1)+Release(1), 1 thread (ns)", "Uncontended"),
+                    ("8 threads on 4 tokens (wall ns/op)", "G=8/size=4")]:
+    w_ = o(f"synclab/semaphore/Weighted/{name}", "wall-ns/op") or o(f"synclab/semaphore/Weighted/{name}")
+    c_ = o(f"synclab/semaphore/Chan/{name}", "wall-ns/op") or o(f"synclab/semaphore/Chan/{name}")
+    gw, gc = g(f"Semaphore/Weighted/{name}"), g(f"Semaphore/Chan/{name}")
+    print(f"{label:38} {fmt(w_):>10} {fmt(c_):>10} {fmt(gw):>10} {fmt(gc):>10} {ratio(w_, c_):>8} {ratio(w_, gw):>8}")
 # Every other benchmark program (the viewer's): medians as they come.
 for path in sorted(glob.glob(os.path.join(out, "r1", "synclab_*.json"))):
     if os.path.basename(path) in ("synclab_core.json", "synclab_sync_bench.json", "synclab_pool_bench.json",
-                                  "synclab_chan_bench.json"):
+                                  "synclab_chan_bench.json", "synclab_semaphore_bench.json"):
         continue
     print(f"\n{os.path.basename(path)[:-5]}:")
     for b in json.load(open(path)).get("benchmarks", []):

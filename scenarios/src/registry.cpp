@@ -65,6 +65,12 @@ extern const Scenario kContextValueLookup;
 extern const Scenario kContextCause;
 extern const Scenario kPipelineCancel;
 extern const Scenario kPipelineLeak;
+// semaphore
+extern const Scenario kSemaphoreWorkerPool;
+extern const Scenario kSemaphoreBigWaiterFifo;
+extern const Scenario kSemaphoreCancelWakesNext;
+extern const Scenario kSemaphoreChannelVsWeighted;
+extern const Scenario kSemaphoreChannelHoldAndWait;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -87,6 +93,9 @@ const Scenario* const kAll[] = {
     // Timers and context.
     &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
     &kContextValueLookup, &kContextCause, &kPipelineCancel, &kPipelineLeak,
+    // semaphore: x/sync's Weighted, its correct use first.
+    &kSemaphoreWorkerPool, &kSemaphoreBigWaiterFifo, &kSemaphoreCancelWakesNext,
+    &kSemaphoreChannelVsWeighted, &kSemaphoreChannelHoldAndWait,
 };
 }  // namespace
 

@@ -49,7 +49,8 @@ std::vector<Trace> Bases() {
   for (const char* name : {"mutex/starvation", "mutex/trylock", "mutex/abba-deadlock", "mutex/forgotten-unlock",
                            "waitgroup/negative-counter", "counter/lost-update", "rwmutex/writer-blocks-new-readers",
                            "cond/queue", "once/lazy-init", "atomic/value-config", "atomic/lost-update",
-                           "pool/steal", "pool/victim-rotation", "map/expunge"}) {
+                           "pool/steal", "pool/victim-rotation", "map/expunge",
+                           "semaphore/cancel-wakes-next"}) {  // semaphore
     scenarios::RunOptions o;
     o.seed = 3;
     bases.push_back(scenarios::Run(*scenarios::Find(name), o));

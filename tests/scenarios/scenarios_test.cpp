@@ -92,6 +92,10 @@ TEST_SUITE("scenarios sim") {
         {"context/cancel-tree", rt::Status::kOk},    {"context/timeout-cancels-workers", rt::Status::kOk},
         {"context/value-lookup", rt::Status::kOk},   {"context/cause", rt::Status::kOk},
         {"pipeline/cancel", rt::Status::kOk},         {"pipeline/leak", rt::Status::kLeak},
+        // semaphore
+        {"semaphore/worker-pool", rt::Status::kOk},   {"semaphore/big-waiter-fifo", rt::Status::kOk},
+        {"semaphore/cancel-wakes-next", rt::Status::kOk}, {"semaphore/channel-vs-weighted", rt::Status::kOk},
+        {"semaphore/channel-hold-and-wait", rt::Status::kDeadlock},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -389,6 +393,127 @@ TEST_SUITE("scenarios native") {
       const rt::Status want = failing.count(name) != 0 ? failing.at(name) : rt::Status::kOk;
       CHECK(t.outcome.status == want);
       CHECK(t.meta.runtime == "native");
+    }
+  }
+}
+
+// semaphore: x/sync's Weighted and the channel semaphore beside it.
+namespace {
+std::string StrField(const Trace& t, const instrument::TraceEvent& e, std::string_view f) {
+  return std::string(t.str(e.f[std::size_t(trace::FieldIndex(e.kind, f))]));
+}
+std::int64_t IntField(const instrument::TraceEvent& e, std::string_view f) {
+  return e.f[std::size_t(trace::FieldIndex(e.kind, f))];
+}
+}  // namespace
+
+TEST_SUITE("scenarios sim") {
+  TEST_CASE("semaphore's correct-use scenarios and the fixed twin end ok for every seed and procs") {
+    for (const char* name : {"semaphore/worker-pool", "semaphore/big-waiter-fifo", "semaphore/cancel-wakes-next",
+                             "semaphore/channel-vs-weighted"}) {
+      for (int procs : {1, 2, 4}) {
+        for (std::uint64_t seed = 1; seed <= 50; seed++) {
+          CAPTURE(name);
+          CAPTURE(procs);
+          CAPTURE(seed);
+          scenarios::RunOptions o;
+          o.seed = seed;
+          o.procs = procs;
+          const Trace t = scenarios::Run(*scenarios::Find(name), o);
+          CHECK_MESSAGE(t.outcome.status == rt::Status::kOk, t.outcome.message);
+          CHECK(instrument::CheckConsistency(t) == "");
+        }
+      }
+    }
+  }
+
+  TEST_CASE("semaphore/channel-hold-and-wait deadlocks with each job holding one token for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      const Trace t = RunSim("semaphore/channel-hold-and-wait", seed);
+      CHECK(t.outcome.status == rt::Status::kDeadlock);
+      CHECK(Count(t, trace::EventKind::kChanSendBuffer) == 2);
+      CHECK(Count(t, trace::EventKind::kChanSendPark) == 2);
+    }
+  }
+
+  TEST_CASE("semaphore/worker-pool hands each freed token to the queued main for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      const Trace t = RunSim("semaphore/worker-pool", seed);
+      // main's 9 Acquires (8 tasks, then all 3 tokens): the first 3 fast; of
+      // the others, those that find a token free (more than one task can
+      // finish before main is back) fast too, the rest queue and each is
+      // granted by a task's Release. The final Acquire(3) always queues.
+      const int fast = Count(t, trace::EventKind::kWsemAcquireFast);
+      const int queued = Count(t, trace::EventKind::kWsemAcquireEnqueue);
+      CHECK(fast >= 3);
+      CHECK(queued >= 1);
+      CHECK(fast + queued == 9);
+      CHECK(Count(t, trace::EventKind::kWsemNotifyGrant) == queued);
+      CHECK(Count(t, trace::EventKind::kWsemRelease) == 8);
+      for (const auto& e : t.events) {
+        if (trace::FieldIndex(e.kind, "cur") >= 0 && e.kind != trace::EventKind::kWsemNew) CHECK(IntField(e, "cur") <= 3);
+      }
+    }
+  }
+
+  TEST_CASE("semaphore/big-waiter-fifo queues the readers behind the writer and stops at it for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      const Trace t = RunSim("semaphore/big-waiter-fifo", seed);
+      bool behind = false, blocked_at_writer = false;
+      for (const auto& e : t.events) {
+        if (e.kind == trace::EventKind::kWsemAcquireEnqueue) behind |= StrField(t, e, "queue").rfind("3 1", 0) == 0;
+        if (e.kind == trace::EventKind::kWsemNotifyBlocked) blocked_at_writer |= IntField(e, "n") == 3;
+      }
+      CHECK(behind);
+      CHECK(blocked_at_writer);
+    }
+  }
+
+  TEST_CASE("semaphore/cancel-wakes-next: the head's cancel grants the waiter behind it for every seed") {
+    for (std::uint64_t seed = 1; seed <= 30; seed++) {
+      CAPTURE(seed);
+      const Trace t = RunSim("semaphore/cancel-wakes-next", seed);
+      std::size_t cancel = t.events.size();
+      for (const auto& e : t.events) {
+        if (e.kind == trace::EventKind::kWsemAcquireCancel && IntField(e, "front") == 1 && IntField(e, "notify") == 1) {
+          cancel = std::size_t(e.seq);
+        }
+      }
+      REQUIRE(cancel < t.events.size());
+      // The next wsem event is the grant of small's 1, in the same notifyWaiters.
+      std::size_t next = cancel + 1;
+      for (; next < t.events.size(); next++) {
+        if (t.events[next].obj == t.events[cancel].obj) break;
+      }
+      REQUIRE(next < t.events.size());
+      CHECK(t.events[next].kind == trace::EventKind::kWsemNotifyGrant);
+      CHECK(IntField(t.events[next], "n") == 1);
+    }
+  }
+}
+
+TEST_SUITE("scenarios native") {
+  TEST_CASE("natively the semaphore scenarios end as in sim") {
+    for (std::string_view name : {"semaphore/worker-pool", "semaphore/cancel-wakes-next", "semaphore/channel-vs-weighted",
+                                  "semaphore/big-waiter-fifo", "semaphore/channel-hold-and-wait"}) {
+      CAPTURE(name);
+      scenarios::RunOptions o;
+      o.runtime = scenarios::Runtime::kNative;
+      Trace t = scenarios::Run(*scenarios::Find(name), o);
+      CHECK(instrument::Validate(t) == "");
+      CHECK(instrument::CheckConsistency(t) == "");
+      if (name == "semaphore/channel-hold-and-wait") {
+        // Natively the OS decides whether both take their first token in time.
+        CHECK((t.outcome.status == rt::Status::kDeadlock || t.outcome.status == rt::Status::kOk));
+      } else if (name == "semaphore/big-waiter-fifo") {
+        // Its check measures real time: a loaded machine may stretch a 1 ms read.
+        CHECK((t.outcome.status == rt::Status::kOk || t.outcome.status == rt::Status::kAssert));
+      } else {
+        CHECK_MESSAGE(t.outcome.status == rt::Status::kOk, t.outcome.message);
+      }
     }
   }
 }

@@ -26,6 +26,7 @@
 #include "synclab/instrument/kinds/timer.h"
 #include "synclab/instrument/kinds/var.h"
 #include "synclab/instrument/kinds/waitgroup.h"
+#include "synclab/instrument/kinds/semaphore.h"  // semaphore
 #include "synclab/trace/event.h"
 
 namespace synclab::instrument {
