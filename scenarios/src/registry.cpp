@@ -65,6 +65,13 @@ extern const Scenario kContextValueLookup;
 extern const Scenario kContextCause;
 extern const Scenario kPipelineCancel;
 extern const Scenario kPipelineLeak;
+// singleflight, errgroup
+extern const Scenario kSingleFlightCacheStampede;
+extern const Scenario kSingleFlightForget;
+extern const Scenario kSingleFlightSlowLeader;
+extern const Scenario kSingleFlightSlowLeaderDoChan;
+extern const Scenario kErrGroupFirstErrorCancels;
+extern const Scenario kErrGroupLimit;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -87,6 +94,9 @@ const Scenario* const kAll[] = {
     // Timers and context.
     &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
     &kContextValueLookup, &kContextCause, &kPipelineCancel, &kPipelineLeak,
+    // singleflight, errgroup
+    &kSingleFlightCacheStampede, &kSingleFlightForget, &kSingleFlightSlowLeader,
+    &kSingleFlightSlowLeaderDoChan, &kErrGroupFirstErrorCancels, &kErrGroupLimit,
 };
 }  // namespace
 

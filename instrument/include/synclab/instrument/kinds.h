@@ -26,6 +26,9 @@
 #include "synclab/instrument/kinds/timer.h"
 #include "synclab/instrument/kinds/var.h"
 #include "synclab/instrument/kinds/waitgroup.h"
+// singleflight, errgroup
+#include "synclab/instrument/kinds/singleflight.h"
+#include "synclab/instrument/kinds/errgroup.h"
 #include "synclab/trace/event.h"
 
 namespace synclab::instrument {
