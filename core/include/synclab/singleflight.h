@@ -22,6 +22,8 @@
 // so, as Go does, the panic is re-thrown in a fresh goroutine (the program
 // crashes: outcome panic) and the call's goroutine blocks forever, so that
 // no channel waiter hangs unnoticed.
+// Requirements: the Group outlives its calls (a DoChan call runs on in its
+// goroutine after every caller has gone; Go's GC keeps the Group alive).
 // Go's errGoexit ("runtime.Goexit was called") has no counterpart: synclab
 // has no runtime.Goexit. A fatal error or the run's teardown inside fn goes
 // through untouched, as Go's fatal errors do.

@@ -53,7 +53,7 @@ TEST_SUITE("instrument.kinds.errgroup") {
     const instrument::Id eg = Named(t, "eg");
     {
       const instrument::State s = Upto(t, Nth(t, EventKind::kEgGoWaitSlot) + 1);
-      const auto& g = *s.object(eg).As<kinds::ErrGroupState>();
+      const auto& g = *s.object(eg).As<instrument::kinds::ErrGroupState>();
       CHECK(g.limit == 1);
       CHECK(g.context == Named(t, "eg.ctx"));
       CHECK(g.waiting_slot.size() == 1);
@@ -61,14 +61,14 @@ TEST_SUITE("instrument.kinds.errgroup") {
     }
     {
       const instrument::State s = Upto(t, Nth(t, EventKind::kEgFirstError) + 1);
-      const auto& g = *s.object(eg).As<kinds::ErrGroupState>();
+      const auto& g = *s.object(eg).As<instrument::kinds::ErrGroupState>();
       CHECK(g.has_err);
       CHECK(t.str(g.err) == "boom");
       CHECK(g.running.size() == 1);
       CHECK(g.Summarize(s.object(eg)).mode == 2);
     }
     const instrument::State s = Upto(t, t.events.size());
-    const auto& g = *s.object(eg).As<kinds::ErrGroupState>();
+    const auto& g = *s.object(eg).As<instrument::kinds::ErrGroupState>();
     CHECK(g.running.empty());
     CHECK(g.started == 2);
     CHECK(g.failed == 1);

@@ -59,8 +59,8 @@ instrument::State Upto(const Trace& t, std::size_t n) {
   return s;
 }
 
-const kinds::SingleFlightState& Fold(const instrument::State& s, const Trace& t) {
-  return *s.object(Named(t, "g")).As<kinds::SingleFlightState>();
+const instrument::kinds::SingleFlightState& SfOf(const instrument::State& s, const Trace& t) {
+  return *s.object(Named(t, "g")).As<instrument::kinds::SingleFlightState>();
 }
 }  // namespace
 
@@ -70,7 +70,7 @@ TEST_SUITE("instrument.kinds.singleflight") {
     REQUIRE(testing::Fold(t) == "");
     {
       const instrument::State s = Upto(t, Nth(t, EventKind::kSfDoDup, 1) + 1);  // both duplicates joined
-      const auto& g = Fold(s, t);
+      const auto& g = SfOf(s, t);
       REQUIRE(g.calls.size() == 1);
       CHECK(t.str(g.calls[0].key) == "k");
       REQUIRE(g.calls[0].waiters.size() == 2);
@@ -81,7 +81,7 @@ TEST_SUITE("instrument.kinds.singleflight") {
     }
     {
       const instrument::State s = Upto(t, Nth(t, EventKind::kSfCallDone) + 1);
-      const auto& g = Fold(s, t);
+      const auto& g = SfOf(s, t);
       CHECK(g.calls.empty());
       REQUIRE(g.finished.size() == 1);
       CHECK(t.str(g.finished[0].result) == "1");
@@ -90,15 +90,15 @@ TEST_SUITE("instrument.kinds.singleflight") {
     }
     {
       const instrument::State s = Upto(t, Nth(t, EventKind::kSfForget) + 1);
-      const auto& g = Fold(s, t);
+      const auto& g = SfOf(s, t);
       REQUIRE(g.calls.size() == 1);
       CHECK(g.calls[0].forgotten);
       CHECK(g.InMap() == 0);
     }
     const instrument::State s = Upto(t, t.events.size());
-    CHECK(Fold(s, t).calls.empty());
-    CHECK(Fold(s, t).started == 3);
-    CHECK(Fold(s, t).joined == 2);
+    CHECK(SfOf(s, t).calls.empty());
+    CHECK(SfOf(s, t).started == 3);
+    CHECK(SfOf(s, t).joined == 2);
   }
 
   TEST_CASE("a second leader for a key in flight, a join of no call, or wrong counts are rejected") {
