@@ -6,6 +6,7 @@
 // counts the backend's loads of each.
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "synclab/atomic.h"
@@ -21,7 +22,9 @@ constexpr int kRequests = 6;
 // A cache in front of a slow backend; loads counts the backend's work.
 class Service {
  public:
-  Service(bool use_group, atomic::Int64& loads) : use_group_(use_group), loads_(loads) {}
+  Service(bool use_group, atomic::Int64& loads) : loads_(loads) {
+    if (use_group) group_.reset(new singleflight::Group<std::string>("group"));  // its site: this line
+  }
 
   std::string Get(const std::string& key) {
     mu_.Lock();
@@ -30,8 +33,8 @@ class Service {
     std::string v = hit ? it->second : "";
     mu_.Unlock();
     if (hit) return v;
-    if (!use_group_) return Load(key);  // every miss goes to the backend
-    auto [val, err, shared] = group_.Do(key, [&] { return std::pair{Load(key), error()}; });
+    if (!group_) return Load(key);  // every miss goes to the backend
+    auto [val, err, shared] = group_->Do(key, [&] { return std::pair{Load(key), error()}; });
     return val;
   }
 
@@ -46,11 +49,10 @@ class Service {
     return v;
   }
 
-  bool use_group_;
   atomic::Int64& loads_;
   Mutex mu_{"cache.mu"};
   std::map<std::string, std::string> cache_;
-  singleflight::Group<std::string> group_{"group"};
+  std::unique_ptr<singleflight::Group<std::string>> group_;  // null: no singleflight
 };
 
 // A burst of requests for one key, all before the first load returns.

@@ -84,9 +84,11 @@ std::string ErrGroupState::Apply(FoldContext& ctx) {
   return "";
 }
 
-Summary ErrGroupState::Summarize(const ObjectState&) const {
-  const std::uint8_t mode = has_err ? 2 : running.empty() ? 0 : 1;
-  return {mode, std::int64_t(running.size()), err_g, {limit, std::int64_t(waiting_slot.size())}};
+Summary ErrGroupState::Summarize(const ObjectState& object) const {
+  const std::int64_t* t = object.Field("tasks");
+  const std::int64_t tasks = t != nullptr ? *t : 0;
+  const std::uint8_t mode = has_err ? 2 : tasks > 0 ? 1 : 0;
+  return {mode, tasks, err_g, {limit, std::int64_t(waiting_slot.size())}};
 }
 
 std::string ErrGroupState::Describe(const ObjectView& v) const {

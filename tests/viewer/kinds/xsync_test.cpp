@@ -57,7 +57,7 @@ TEST_SUITE("viewer.panels") {
       CAPTURE(scale);
       Inspect(m, group, last_dup, scale,
               {"1 call in flight", "5 waiting", "\"user:42\"", "leads (Do)", "(no call ended yet)"});
-      Inspect(m, group, done, scale, {"Idle", "\"user:42\" -> profile of user:42", "shared by 6"});
+      Inspect(m, group, done, scale, {"Idle", "\"user:42\" ->", "(shared by 6)"});
     }
   }
 
@@ -68,7 +68,7 @@ TEST_SUITE("viewer.panels") {
     Inspect(m, group, second, 2.0f, {"2 calls in flight", "forgotten", "1 waiting"});
     const Model d = Build(Record("singleflight/slow-leader-dochan"));
     const std::uint64_t dup = FirstOf(d.trace(), trace::EventKind::kSfDoDup);
-    Inspect(d, ObjectNamed(d.trace(), "group"), dup, 2.0f, {"leads (DoChan)", "DoChan"});
+    Inspect(d, ObjectNamed(d.trace(), "group"), dup, 2.0f, {"leads (DoChan)", "(DoChan)"});
   }
 
   TEST_CASE("the errgroup inspector shows the slots, a goroutine waiting for one, and the first error") {
@@ -77,7 +77,7 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t wait = FirstOf(m.trace(), trace::EventKind::kEgGoWaitSlot);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(m, pool, wait, scale, {"2 running", "2 of 2 taken", "G1 main", "nil (no task failed)"});
+      Inspect(m, pool, wait, scale, {"2 tasks", "2 of 2 taken", "G1 main", "nil (no task failed)"});
     }
     const Model f = Build(Record("errgroup/first-error-cancels"));
     const Id fetch = ObjectNamed(f.trace(), "fetch");

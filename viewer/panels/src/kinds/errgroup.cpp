@@ -2,7 +2,7 @@
 // goroutines, its limit's slots (sem's tokens), who waits for a slot, who
 // waits in Wait, and the first error, as Go's errgroup.go keeps them.
 //
-//   [2 running]  first error: none
+//   [2 tasks]
 //   slots     [#][#][ ]   2 of 3 taken (sem)
 //   running   G3 pool  G4 pool
 //   for slot  G1 main (blocked in Go)
@@ -39,8 +39,9 @@ inline constexpr const char* kErrHelp =
     "In a WithContext group it also cancels the context with that error as its cause.";
 inline constexpr const char* kCtxHelp =
     "WithContext's context (WithCancelCause): cancelled by the first error, or by Wait.";
-inline constexpr const char* kIdleHelp = "No task is running.";
-inline constexpr const char* kRunningChipHelp = "Tasks are running; Wait would block until they return.";
+inline constexpr const char* kIdleHelp = "No task: the WaitGroup's counter is 0, Wait returns at once.";
+inline constexpr const char* kTasksHelp =
+    "Tasks started by Go and not done yet (the WaitGroup's counter); Wait blocks until they return.";
 inline constexpr const char* kFailedHelp = "A task failed: its error is the group's, whatever the others return.";
 
 constexpr ImU32 kSlotColor = IM_COL32(70, 110, 230, 255);
@@ -92,19 +93,21 @@ Intent DrawErrGroupInspector(const Model& m, const Cursor& c, Id group) {
   const ErrGroupState& fold = *st.As<ErrGroupState>();
   const std::int64_t* active_field = st.Field("active");
   const std::int64_t active = active_field != nullptr ? *active_field : 0;
+  const std::int64_t* tasks_field = st.Field("tasks");
+  const std::int64_t tasks = tasks_field != nullptr ? *tasks_field : 0;
   const ImU32 white = IM_COL32(255, 255, 255, 255);
 
   ChipFlow top;
   if (fold.has_err) {
     top.Chip("Failed", kErrColor, white, kFailedHelp);
-  } else if (fold.running.empty()) {
+  } else if (tasks == 0) {
     top.Chip("Idle", StatusColor(GStatus::kDone), white, kIdleHelp);
   } else {
-    const std::string n = std::to_string(fold.running.size()) + " running";
-    top.Chip(n.c_str(), StatusColor(GStatus::kRunning), white, kRunningChipHelp);
+    const std::string n = std::to_string(tasks) + (tasks == 1 ? " task" : " tasks");
+    top.Chip(n.c_str(), StatusColor(GStatus::kRunning), white, kTasksHelp);
   }
-  if (fold.has_err && !fold.running.empty()) {
-    const std::string n = std::to_string(fold.running.size()) + " still running";
+  if (fold.has_err && tasks > 0) {
+    const std::string n = std::to_string(tasks) + " not done";
     top.Text(n.c_str());
   }
 
@@ -137,9 +140,11 @@ Intent DrawErrGroupInspector(const Model& m, const Cursor& c, Id group) {
       if (flow.Chip(name.c_str(), StatusColor(GStatus::kDone), white, kCtxHelp)) out += SelectObject{fold.context};
     }
     InspectorRow("so far", kRunningHelp);
+    ImGui::PushTextWrapPos(0);
     ImGui::Text("%lld started, %lld ended, %lld failed, %lld TryGo refused", static_cast<long long>(fold.started),
                 static_cast<long long>(fold.ended), static_cast<long long>(fold.failed),
                 static_cast<long long>(fold.try_failed));
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
   return out;
@@ -184,14 +189,14 @@ constexpr FieldText kFields[] = {
 };
 
 constexpr ModeText kModes[] = {
-    {"idle", IM_COL32(120, 120, 120, 90), "No task running."},
-    {"running", IM_COL32(110, 150, 240, 200), "Tasks are running."},
+    {"idle", IM_COL32(120, 120, 120, 90), "No task."},
+    {"running", IM_COL32(110, 150, 240, 200), "Tasks started and not done."},
     {"failed", IM_COL32(215, 45, 45, 220), "A task failed: the group has its error."},
 };
 
 }  // namespace
 
-const KindView kErrGroupView{kEvents, kFields, &DrawErrGroupInspector, kModes, "running", "failed task",
+const KindView kErrGroupView{kEvents, kFields, &DrawErrGroupInspector, kModes, "tasks", "failed task",
                              {"limit", "for a slot"}};
 
 }  // namespace synclab::viewer

@@ -4,7 +4,7 @@
 //
 //   [1 call in flight]  2 waiting
 //   "user:42"   G2 request leads (Do)       running fn
-//     waiting   G3 request (Do)  G4 request (DoChan)
+//     waiting   G3 request  G4 request (DoChan)
 //   results     "user:42" -> profile of user:42  shared by 6
 //   mu          free
 #include <string>
@@ -82,9 +82,10 @@ Intent DrawSingleFlightInspector(const Model& m, const Cursor& c, Id group) {
       {
         ChipFlow flow;
         if (call.waiters.empty()) flow.Text("(nobody joined)");
+        // A DoChan waiter is marked; a Do waiter (on the call's WaitGroup) is not.
         for (const auto& w : call.waiters) {
           flow.Goroutine(m, snap, w.g, kWaitersHelp, out);
-          flow.Text(w.chan ? "DoChan" : "Do");
+          if (w.chan) flow.Text("(DoChan)");
         }
       }
       ImGui::PopID();
@@ -93,23 +94,20 @@ Intent DrawSingleFlightInspector(const Model& m, const Cursor& c, Id group) {
     if (fold.finished.empty()) {
       ImGui::TextDisabled("(no call ended yet)");
     } else {
-      // Newest first: the one that just ended is the one to look at.
+      // Newest first: the one that just ended is the one to look at. Wrapped:
+      // a value is as long as the user's type makes it.
+      ImGui::PushTextWrapPos(0);
       for (auto it = fold.finished.rbegin(); it != fold.finished.rend(); ++it) {
         const std::string line = "\"" + std::string(m.trace().str(it->key)) + "\" -> " +
-                                 std::string(m.trace().str(it->result));
-        if (it->panicked) {
-          ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kPanicColor), "%s", line.c_str());
-        } else {
-          ImGui::TextUnformatted(line.c_str());
-        }
-        ImGui::SameLine();
-        if (it->dups > 0) {
-          ImGui::TextDisabled("shared by %lld", static_cast<long long>(it->dups + 1));
-        } else {
-          ImGui::TextDisabled("not shared");
-        }
+                                 std::string(m.trace().str(it->result)) +
+                                 (it->dups > 0 ? "  (shared by " + std::to_string(it->dups + 1) + ")"
+                                               : std::string("  (not shared)"));
+        if (it->panicked) ImGui::PushStyleColor(ImGuiCol_Text, kPanicColor);
+        ImGui::TextUnformatted(line.c_str());
+        if (it->panicked) ImGui::PopStyleColor();
         Explain(kResultsHelp);
       }
+      ImGui::PopTextWrapPos();
     }
     InspectorRow("mu", kMuHelp);
     {
@@ -124,8 +122,10 @@ Intent DrawSingleFlightInspector(const Model& m, const Cursor& c, Id group) {
       }
     }
     InspectorRow("so far", kCallHelp);
+    ImGui::PushTextWrapPos(0);
     ImGui::Text("%lld calls, %lld joined, %lld forgets", static_cast<long long>(fold.started),
                 static_cast<long long>(fold.joined), static_cast<long long>(fold.forgets));
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
   return out;

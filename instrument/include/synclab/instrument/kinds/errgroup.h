@@ -24,9 +24,9 @@ struct ErrGroupState {
 
   std::string Apply(FoldContext& ctx);
   std::string Describe(const ObjectView& v) const;
-  // mode 0 no task running, 1 tasks running, 2 an error is recorded; count:
-  // tasks running; who: the task that failed first; also: the limit (-1:
-  // none) and the goroutines waiting for a slot.
+  // mode 0 no task, 1 tasks started and not done, 2 an error is recorded;
+  // count: tasks (the WaitGroup's counter); who: the task that failed
+  // first; also: the limit (-1: none) and the goroutines waiting for a slot.
   Summary Summarize(const ObjectState& object) const;
   friend bool operator==(const ErrGroupState&, const ErrGroupState&) = default;
 };
