@@ -319,6 +319,13 @@ TEST_SUITE("core.errgroup") {
     }, o);
     CHECK(r.outcome.status == rt::Status::kPanic);
     CHECK(r.outcome.message == "panic: task exploded");
+    // Go's deferred g.done() ran as the panic unwound: the token came back
+    // and the WaitGroup was told, by the task's goroutine.
+    const auto begin = sink.Named("eg.task.begin");
+    REQUIRE(begin.size() == 1);
+    bool done = false;
+    for (const auto& e : sink.Named("wg.add", begin[0].e.g)) done |= e.field("delta") == -1;
+    CHECK(done);
   }
 
   TEST_CASE("the trace names the group's parts and carries active, limit and tasks") {
