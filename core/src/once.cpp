@@ -5,8 +5,10 @@ namespace synclab {
 
 using trace::EventKind;
 
-Once::Once(std::string_view name, Site site)
-    : id_(rt::RegisterObject(trace::ObjectKind::kOnce, name, 0, site)), m_(id_, "m", site) {}
+Once::Once(std::string_view name, Site site) : Once(0, name, site) {}
+
+Once::Once(ObjectId parent, std::string_view part, Site site)
+    : id_(rt::RegisterObject(trace::ObjectKind::kOnce, part, parent, site)), m_(id_, "m", site) {}
 
 void Once::Trace(EventKind kind, const Site& site) const {
   rt::Emit(kind, id_, site, done_.load(std::memory_order_relaxed));

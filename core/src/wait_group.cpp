@@ -5,8 +5,10 @@ namespace synclab {
 
 using trace::EventKind;
 
-WaitGroup::WaitGroup(std::string_view name, Site site)
-    : id_(rt::RegisterObject(trace::ObjectKind::kWaitGroup, name, 0, site)) {
+WaitGroup::WaitGroup(std::string_view name, Site site) : WaitGroup(0, name, site) {}
+
+WaitGroup::WaitGroup(ObjectId parent, std::string_view part, Site site)
+    : id_(rt::RegisterObject(trace::ObjectKind::kWaitGroup, part, parent, site)) {
   rt::RegisterSema(sema_, id_, site);
 }
 

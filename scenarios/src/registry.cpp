@@ -71,6 +71,13 @@ extern const Scenario kSemaphoreBigWaiterFifo;
 extern const Scenario kSemaphoreCancelWakesNext;
 extern const Scenario kSemaphoreChannelVsWeighted;
 extern const Scenario kSemaphoreChannelHoldAndWait;
+// singleflight, errgroup
+extern const Scenario kSingleFlightCacheStampede;
+extern const Scenario kSingleFlightForget;
+extern const Scenario kSingleFlightSlowLeader;
+extern const Scenario kSingleFlightSlowLeaderDoChan;
+extern const Scenario kErrGroupFirstErrorCancels;
+extern const Scenario kErrGroupLimit;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -96,6 +103,9 @@ const Scenario* const kAll[] = {
     // semaphore: x/sync's Weighted, its correct use first.
     &kSemaphoreWorkerPool, &kSemaphoreBigWaiterFifo, &kSemaphoreCancelWakesNext,
     &kSemaphoreChannelVsWeighted, &kSemaphoreChannelHoldAndWait,
+    // singleflight, errgroup
+    &kSingleFlightCacheStampede, &kSingleFlightForget, &kSingleFlightSlowLeader,
+    &kSingleFlightSlowLeaderDoChan, &kErrGroupFirstErrorCancels, &kErrGroupLimit,
 };
 }  // namespace
 

@@ -96,6 +96,11 @@ TEST_SUITE("scenarios sim") {
         {"semaphore/worker-pool", rt::Status::kOk},   {"semaphore/big-waiter-fifo", rt::Status::kOk},
         {"semaphore/cancel-wakes-next", rt::Status::kOk}, {"semaphore/channel-vs-weighted", rt::Status::kOk},
         {"semaphore/channel-hold-and-wait", rt::Status::kDeadlock},
+        // singleflight, errgroup
+        {"singleflight/cache-stampede", rt::Status::kOk}, {"singleflight/forget", rt::Status::kOk},
+        {"singleflight/slow-leader", rt::Status::kAssert},
+        {"singleflight/slow-leader-dochan", rt::Status::kOk},
+        {"errgroup/first-error-cancels", rt::Status::kOk}, {"errgroup/limit", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -169,7 +174,11 @@ TEST_SUITE("scenarios sim") {
                              "rwmutex/writer-blocks-new-readers", "atomic/pointer-publish",
                              "select/timeout", "timer/ticker-stop", "context/cancel-tree",
                              "context/timeout-cancels-workers", "context/value-lookup", "context/cause",
-                             "pipeline/cancel"}) {
+                             "pipeline/cancel",
+                             // singleflight, errgroup
+                             "singleflight/cache-stampede", "singleflight/forget",
+                             "singleflight/slow-leader-dochan", "errgroup/first-error-cancels",
+                             "errgroup/limit"}) {
       for (int procs : {1, 2, 4}) {
         for (std::uint64_t seed = 1; seed <= 25; seed++) {
           CAPTURE(name);
@@ -197,6 +206,8 @@ TEST_SUITE("scenarios sim") {
         {"once/panic-still-done", rt::Status::kAssert},
         {"atomic/value-config", rt::Status::kPanic},
         {"pipeline/leak", rt::Status::kLeak},
+        // singleflight, errgroup
+        {"singleflight/slow-leader", rt::Status::kAssert},
     };
     for (const auto& [name, status] : failing) {
       for (std::uint64_t seed = 1; seed <= 10; seed++) {
@@ -320,6 +331,48 @@ TEST_SUITE("scenarios sim") {
     }
   }
 
+  // singleflight, errgroup
+  TEST_CASE("singleflight and errgroup scenarios show their lesson for 50 seeds") {
+    auto field = [](const Trace& t, const instrument::TraceEvent& e, std::string_view name) {
+      (void)t;
+      return e.f[std::size_t(trace::FieldIndex(e.kind, name))];
+    };
+    for (std::uint64_t seed = 1; seed <= 50; seed++) {
+      CAPTURE(seed);
+      // Six misses: six loads without the group, one leader and five dups with it.
+      Trace t = RunSim("singleflight/cache-stampede", seed);
+      REQUIRE(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kSfDoLeader) == 1);
+      CHECK(Count(t, trace::EventKind::kSfDoDup) == 5);
+      CHECK(Count(t, trace::EventKind::kAtomicAdd) == 7);
+
+      // Forget: two calls of one key; the forgotten one's end removes nothing.
+      t = RunSim("singleflight/forget", seed);
+      REQUIRE(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kSfDoLeader) == 2);
+      CHECK(Count(t, trace::EventKind::kSfForget) == 1);
+      for (const auto& e : t.events) {
+        if (e.kind == trace::EventKind::kSfCallDone && field(t, e, "dups") == 1) CHECK(field(t, e, "removed") == 0);
+      }
+
+      // The slow leader fails every request's budget; DoChan with a timer meets it.
+      t = RunSim("singleflight/slow-leader", seed);
+      CHECK(t.outcome.status == rt::Status::kAssert);
+      t = RunSim("singleflight/slow-leader-dochan", seed);
+      REQUIRE(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kSfDoDup) == 3);
+
+      // The first error cancels the context once; the limit makes Go wait and TryGo fail.
+      t = RunSim("errgroup/first-error-cancels", seed);
+      REQUIRE(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kEgFirstError) == 1);
+      t = RunSim("errgroup/limit", seed);
+      REQUIRE(t.outcome.status == rt::Status::kOk);
+      CHECK(Count(t, trace::EventKind::kEgGoWaitSlot) >= 1);
+      CHECK(Count(t, trace::EventKind::kEgTryGoFull) == 1);
+    }
+  }
+
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {
     for (const scenarios::Scenario* s : scenarios::All()) {
       CAPTURE(s->name);
@@ -372,7 +425,10 @@ TEST_SUITE("scenarios native") {
           "chan/buffered-producer-consumer", "chan/rotate", "chan/as-mutex", "chan/unbuffered-deadlock-in-main",
           "chan/close-twice", "chan/nil-channel-blocks", "select/fan-in", "select/random-choice",
           "select/timeout", "timer/ticker-stop", "context/cancel-tree", "context/timeout-cancels-workers",
-          "context/value-lookup", "context/cause", "pipeline/cancel"}) {
+          "context/value-lookup", "context/cause", "pipeline/cancel",
+          // singleflight, errgroup
+          "singleflight/cache-stampede", "singleflight/slow-leader", "singleflight/slow-leader-dochan",
+          "errgroup/first-error-cancels", "errgroup/limit"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;
@@ -389,7 +445,9 @@ TEST_SUITE("scenarios native") {
           {"rwmutex/unlock-unlocked", rt::Status::kFatal}, {"once/nested-deadlock", rt::Status::kDeadlock},
           {"once/panic-still-done", rt::Status::kAssert},  {"atomic/value-config", rt::Status::kPanic},
           {"chan/unbuffered-deadlock-in-main", rt::Status::kDeadlock}, {"chan/close-twice", rt::Status::kPanic},
-          {"chan/nil-channel-blocks", rt::Status::kDeadlock}};
+          {"chan/nil-channel-blocks", rt::Status::kDeadlock},
+          // singleflight, errgroup
+          {"singleflight/slow-leader", rt::Status::kAssert}};
       const rt::Status want = failing.count(name) != 0 ? failing.at(name) : rt::Status::kOk;
       CHECK(t.outcome.status == want);
       CHECK(t.meta.runtime == "native");

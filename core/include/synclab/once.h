@@ -41,6 +41,8 @@ namespace synclab {
 class Once {
  public:
   explicit Once(std::string_view name = {}, Site site = Site::current());
+  // A Once inside another primitive (`parent`), named "<parent>.<part>".
+  Once(ObjectId parent, std::string_view part, Site site);
   Once(const Once&) = delete;
   Once& operator=(const Once&) = delete;
 

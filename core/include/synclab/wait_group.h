@@ -34,6 +34,8 @@ namespace synclab {
 class WaitGroup {
  public:
   explicit WaitGroup(std::string_view name = {}, Site site = Site::current());
+  // A WaitGroup inside another primitive (`parent`), named "<parent>.<part>".
+  WaitGroup(ObjectId parent, std::string_view part, Site site);
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 

@@ -27,6 +27,9 @@
 #include "synclab/instrument/kinds/var.h"
 #include "synclab/instrument/kinds/waitgroup.h"
 #include "synclab/instrument/kinds/semaphore.h"  // semaphore
+// singleflight, errgroup
+#include "synclab/instrument/kinds/singleflight.h"
+#include "synclab/instrument/kinds/errgroup.h"
 #include "synclab/trace/event.h"
 
 namespace synclab::instrument {
