@@ -53,11 +53,11 @@ void BlockForever(WaitReason reason, const Site& site) {
 }
 
 ChanCore::ChanCore(std::int64_t dataqsiz, const ElemOps& ops, void* buf, std::string_view name,
-                   const Site& site)
+                   const Site& site, ObjectId parent)
     : ops_(ops),
       dataqsiz_(dataqsiz),
       buf_(buf),
-      id_(rt::RegisterObject(trace::ObjectKind::kChan, name, 0, site)) {
+      id_(rt::RegisterObject(trace::ObjectKind::kChan, name, parent, site)) {
   rt::Emit(EventKind::kChanMake, id_, site, dataqsiz_);
 }
 

@@ -65,6 +65,14 @@ extern const Scenario kContextValueLookup;
 extern const Scenario kContextCause;
 extern const Scenario kPipelineCancel;
 extern const Scenario kPipelineLeak;
+// barrier, recursive_mutex (and the course's queue)
+extern const Scenario kBarrierReuse;
+extern const Scenario kBarrierBroken;
+extern const Scenario kMutexMetrics;
+extern const Scenario kMutexRecursiveOwner;
+extern const Scenario kMutexRecursiveReentry;
+extern const Scenario kMutexTokenRecursive;
+extern const Scenario kQueueMutexSlice;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -87,6 +95,9 @@ const Scenario* const kAll[] = {
     // Timers and context.
     &kSelectTimeout, &kTimerTickerStop, &kContextCancelTree, &kContextTimeoutCancelsWorkers,
     &kContextValueLookup, &kContextCause, &kPipelineCancel, &kPipelineLeak,
+    // barrier, recursive_mutex (and the course's queue), correct use first.
+    &kBarrierReuse, &kBarrierBroken, &kMutexMetrics, &kMutexRecursiveReentry, &kMutexRecursiveOwner,
+    &kMutexTokenRecursive, &kQueueMutexSlice,
 };
 }  // namespace
 

@@ -175,7 +175,7 @@ class ChanCore : public std::enable_shared_from_this<ChanCore> {
 
  protected:
   ChanCore(std::int64_t dataqsiz, const ElemOps& ops, void* buf, std::string_view name,
-           const Site& site);
+           const Site& site, ObjectId parent = 0);
 
  private:
   friend SelectResult Selectgo(Scase* cases, std::uint16_t* order, int n, bool block,
@@ -221,8 +221,9 @@ class ChanCore : public std::enable_shared_from_this<ChanCore> {
 template <typename T>
 class ChanImpl final : public ChanCore {
  public:
-  ChanImpl(std::int64_t cap, std::unique_ptr<T[]> buf, std::string_view name, const Site& site)
-      : ChanCore(cap, OpsOf<T>(), buf.get(), name, site), buf_(std::move(buf)) {}
+  ChanImpl(std::int64_t cap, std::unique_ptr<T[]> buf, std::string_view name, const Site& site,
+           ObjectId parent = 0)
+      : ChanCore(cap, OpsOf<T>(), buf.get(), name, site, parent), buf_(std::move(buf)) {}
 
  private:
   std::unique_ptr<T[]> buf_;
@@ -370,6 +371,17 @@ Chan<T> make_chan(std::int64_t cap = 0, std::string_view name = {}, Site site = 
   detail::CheckMakeChan(cap, sizeof(T));
   std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
   return detail::ChanAccess::Make<T>(std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), name, site));
+}
+
+// A channel inside another primitive (`parent`, e.g. a CyclicBarrier's
+// round channels), named "<parent>.<part>" in traces.
+template <typename T>
+Chan<T> make_chan_part(ObjectId parent, std::int64_t cap, std::string_view part,
+                       Site site = Site::current()) {
+  detail::CheckMakeChan(cap, sizeof(T));
+  std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
+  return detail::ChanAccess::Make<T>(
+      std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), part, site, parent));
 }
 
 // ---------------------------------------------------------------------------

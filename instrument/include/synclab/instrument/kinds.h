@@ -26,6 +26,9 @@
 #include "synclab/instrument/kinds/timer.h"
 #include "synclab/instrument/kinds/var.h"
 #include "synclab/instrument/kinds/waitgroup.h"
+// barrier, recursive_mutex
+#include "synclab/instrument/kinds/barrier.h"
+#include "synclab/instrument/kinds/recursive_mutex.h"
 #include "synclab/trace/event.h"
 
 namespace synclab::instrument {
