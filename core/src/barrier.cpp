@@ -162,9 +162,9 @@ detail::Barrier& CyclicBarrier::Impl() const {
   return *impl_;
 }
 
-error CyclicBarrier::Await(const context::Context& ctx, Site site) { return Impl().Await(ctx, site); }
+error CyclicBarrier::Await(const context::Context& ctx, Site site) const { return Impl().Await(ctx, site); }
 
-void CyclicBarrier::Reset(Site site) { Impl().ResetRound(false, site); }
+void CyclicBarrier::Reset(Site site) const { Impl().ResetRound(false, site); }
 
 int CyclicBarrier::GetNumberWaiting() const {
   detail::Barrier& b = Impl();

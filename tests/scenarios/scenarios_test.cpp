@@ -92,6 +92,11 @@ TEST_SUITE("scenarios sim") {
         {"context/cancel-tree", rt::Status::kOk},    {"context/timeout-cancels-workers", rt::Status::kOk},
         {"context/value-lookup", rt::Status::kOk},   {"context/cause", rt::Status::kOk},
         {"pipeline/cancel", rt::Status::kOk},         {"pipeline/leak", rt::Status::kLeak},
+        // barrier, recursive_mutex (and the course's queue)
+        {"barrier/reuse", rt::Status::kOk},          {"barrier/broken", rt::Status::kOk},
+        {"mutex/metrics", rt::Status::kOk},          {"mutex/recursive-reentry", rt::Status::kOk},
+        {"mutex/recursive-owner", rt::Status::kFatal}, {"mutex/token-recursive", rt::Status::kOk},
+        {"queue/mutex-slice", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -316,6 +321,69 @@ TEST_SUITE("scenarios sim") {
     }
   }
 
+  // barrier, recursive_mutex (and the course's queue)
+  TEST_CASE("the barrier, reentrant-lock and queue scenarios end as they teach for 50 seeds") {
+    const std::map<std::string, rt::Status> want = {
+        {"barrier/reuse", rt::Status::kOk},          {"barrier/broken", rt::Status::kOk},
+        {"mutex/metrics", rt::Status::kOk},          {"mutex/recursive-reentry", rt::Status::kOk},
+        {"mutex/recursive-owner", rt::Status::kFatal}, {"mutex/token-recursive", rt::Status::kOk},
+        {"queue/mutex-slice", rt::Status::kOk},
+    };
+    for (const auto& [name, status] : want) {
+      for (std::uint64_t seed = 1; seed <= 50; seed++) {
+        CAPTURE(name);
+        CAPTURE(seed);
+        const Trace t = RunSim(name, seed);
+        CHECK(t.outcome.status == status);
+        CHECK(instrument::CheckConsistency(t) == "");
+      }
+    }
+    // The correct-use ones also on 1, 2 and 4 Ps (mutex/metrics is exact on one P only).
+    for (const char* name : {"barrier/reuse", "barrier/broken", "mutex/recursive-reentry", "mutex/token-recursive",
+                             "queue/mutex-slice"}) {
+      for (int procs : {1, 2, 4}) {
+        for (std::uint64_t seed = 1; seed <= 15; seed++) {
+          CAPTURE(name);
+          CAPTURE(procs);
+          CAPTURE(seed);
+          scenarios::RunOptions o;
+          o.seed = seed;
+          o.procs = procs;
+          CHECK(scenarios::Run(*scenarios::Find(name), o).outcome.status == rt::Status::kOk);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("barrier/reuse trips three rounds with the action; barrier/broken breaks once and trips after Reset") {
+    Trace t = RunSim("barrier/reuse");
+    CHECK(Count(t, trace::EventKind::kCbTrip) == 3);
+    CHECK(Count(t, trace::EventKind::kCbActionRun) == 3);
+    CHECK(Count(t, trace::EventKind::kCbAwaitPass) == 6);
+    t = RunSim("barrier/broken");
+    CHECK(Count(t, trace::EventKind::kCbAwaitCtx) == 1);
+    CHECK(Count(t, trace::EventKind::kCbBreak) == 1);
+    CHECK(Count(t, trace::EventKind::kCbAwaitBrokenWake) == 1);
+    CHECK(Count(t, trace::EventKind::kCbAwaitBroken) == 1);
+    CHECK(Count(t, trace::EventKind::kCbReset) == 1);
+    CHECK(Count(t, trace::EventKind::kCbTrip) == 1);
+  }
+
+  TEST_CASE("mutex/recursive-owner stops with the owner message; the reentrant scenarios reenter") {
+    Trace t = RunSim("mutex/recursive-owner");
+    CHECK(t.outcome.message == "fatal error: wrong the owner(1): 2! (RecursiveMutex.Unlock by goroutine 2, which does not hold it)");
+    CHECK(Count(t, trace::EventKind::kRMutexUnlockNotOwner) == 1);
+    t = RunSim("mutex/recursive-reentry");
+    CHECK(Count(t, trace::EventKind::kRMutexLockReenter) == 6);
+    CHECK(Count(t, trace::EventKind::kRMutexUnlockRelease) == 6);
+    t = RunSim("mutex/token-recursive");
+    CHECK(Count(t, trace::EventKind::kTMutexLockReenter) == 6);
+    CHECK(Count(t, trace::EventKind::kTMutexLockAcquire) == 3);
+    t = RunSim("mutex/metrics");
+    CHECK(Count(t, trace::EventKind::kMutexMetrics) == 24);
+    CHECK(Count(t, trace::EventKind::kMutexStarvingEnter) == 1);
+  }
+
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {
     for (const scenarios::Scenario* s : scenarios::All()) {
       CAPTURE(s->name);
@@ -368,7 +436,10 @@ TEST_SUITE("scenarios native") {
           "chan/buffered-producer-consumer", "chan/rotate", "chan/as-mutex", "chan/unbuffered-deadlock-in-main",
           "chan/close-twice", "chan/nil-channel-blocks", "select/fan-in", "select/random-choice",
           "select/timeout", "timer/ticker-stop", "context/cancel-tree", "context/timeout-cancels-workers",
-          "context/value-lookup", "context/cause", "pipeline/cancel"}) {
+          "context/value-lookup", "context/cause", "pipeline/cancel",
+          // barrier, recursive_mutex (and the course's queue)
+          "barrier/reuse", "barrier/broken", "mutex/recursive-owner", "mutex/recursive-reentry",
+          "mutex/token-recursive", "queue/mutex-slice"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;
@@ -385,7 +456,8 @@ TEST_SUITE("scenarios native") {
           {"rwmutex/unlock-unlocked", rt::Status::kFatal}, {"once/nested-deadlock", rt::Status::kDeadlock},
           {"once/panic-still-done", rt::Status::kAssert},  {"atomic/value-config", rt::Status::kPanic},
           {"chan/unbuffered-deadlock-in-main", rt::Status::kDeadlock}, {"chan/close-twice", rt::Status::kPanic},
-          {"chan/nil-channel-blocks", rt::Status::kDeadlock}};
+          {"chan/nil-channel-blocks", rt::Status::kDeadlock},
+          {"mutex/recursive-owner", rt::Status::kFatal}};
       const rt::Status want = failing.count(name) != 0 ? failing.at(name) : rt::Status::kOk;
       CHECK(t.outcome.status == want);
       CHECK(t.meta.runtime == "native");

@@ -83,12 +83,14 @@ class CyclicBarrier {
  public:
   CyclicBarrier() = default;  // nil
 
+  // The methods are const as a Chan's are: they act on the shared barrier,
+  // not on the handle (a handle captured by value in a lambda works).
   // Waits until all parties have called Await in this round (see the top of
   // this file). A nil ctx never ends (Go: ctxDoneCh stays nil).
-  error Await(const context::Context& ctx, Site site = Site::current());
+  error Await(const context::Context& ctx, Site site = Site::current()) const;
   // Breaks the round if parties are waiting (they get ErrBrokenBarrier) and
   // starts a fresh one: a broken barrier is usable again.
-  void Reset(Site site = Site::current());
+  void Reset(Site site = Site::current()) const;
   // The parties that arrived in the current round.
   int GetNumberWaiting() const;
   int GetParties() const;
