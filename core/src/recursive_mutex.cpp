@@ -10,9 +10,6 @@ using trace::EventKind;
 
 namespace {
 
-// The trace's owner: a goroutine id, or 0 for the course's 0 and -1.
-std::int64_t TraceOwner(std::int64_t owner) { return owner > 0 ? owner : 0; }
-
 [[noreturn]] void WrongOwner(std::string_view type, std::string_view who, std::int64_t owner,
                              std::int64_t caller) {
   std::string msg = "wrong the owner(" + std::to_string(owner) + "): " + std::to_string(caller) + "! (" +
@@ -54,7 +51,7 @@ void RecursiveMutex::Unlock(Site site) {
     const std::int64_t owner = owner_.load();
     if (owner != gid) {
       // A goroutine that does not hold the lock tries to release it.
-      rt::Emit(EventKind::kRMutexUnlockNotOwner, id_, site, TraceOwner(owner),
+      rt::Emit(EventKind::kRMutexUnlockNotOwner, id_, site, owner > 0,
                recursion_.load(std::memory_order_relaxed), gid);
       WrongOwner("RecursiveMutex", "goroutine", owner, gid);
     }
@@ -66,7 +63,7 @@ void RecursiveMutex::Unlock(Site site) {
     }
     // Its last Unlock: release the lock.
     owner_.store(-1);
-    rt::Emit(EventKind::kRMutexUnlockRelease, id_, site, 0, 0);
+    rt::Emit(EventKind::kRMutexUnlockRelease, id_, site, 0, gid);
   }
   mu_.Unlock(site);
 }

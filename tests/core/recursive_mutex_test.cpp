@@ -202,7 +202,7 @@ TEST_SUITE("core.recursive_mutex sim") {
     CHECK(r.outcome.message == "fatal error: wrong the owner(1): 2! (RecursiveMutex.Unlock by goroutine 2, which does not hold it)");
     auto ev = sink.Named("rmutex.unlock.not_owner");
     REQUIRE(ev.size() == 1);
-    CHECK(ev[0].field("owner") == 1);
+    CHECK(ev[0].field("held") == 1);
     CHECK(ev[0].field("caller") == 2);
     CHECK(ev[0].field("recursion") == 1);
   }

@@ -135,6 +135,8 @@ constexpr FieldText kFields[] = {
     {"token", kTokenHelp},
     {"recursion", kDepthHelp},
     {"caller", "Who tried to unlock: its goroutine (RecursiveMutex) or its token."},
+    {"by", "The owner whose last Unlock released the lock."},
+    {"held", "Whether any goroutine held the lock when the wrong one tried to unlock it."},
 };
 
 constexpr ModeText kModes[] = {

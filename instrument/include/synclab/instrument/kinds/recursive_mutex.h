@@ -7,7 +7,8 @@
 namespace synclab::instrument::kinds {
 
 struct RecursiveMutexState {
-  static constexpr std::string_view kStateFields[] = {"owner", "token", "recursion"};
+  // owner is not among them: the release clears it without carrying it.
+  static constexpr std::string_view kStateFields[] = {"token", "recursion"};
   bool token_mode = false;  // a TokenRecursiveMutex (its events are tmutex.*)
   Id owner = 0;             // RecursiveMutex: the owner goroutine (0: none)
   std::int64_t token = 0;   // TokenRecursiveMutex: the holder's token (0: none)
