@@ -6,8 +6,10 @@ namespace synclab {
 using trace::EventKind;
 using trace::WaitReason;
 
-RWMutex::RWMutex(std::string_view name, Site site)
-    : id_(rt::RegisterObject(trace::ObjectKind::kRWMutex, name, 0, site)), w_(id_, "w", site) {
+RWMutex::RWMutex(std::string_view name, Site site) : RWMutex(0, name, site) {}
+
+RWMutex::RWMutex(ObjectId parent, std::string_view part, Site site)
+    : id_(rt::RegisterObject(trace::ObjectKind::kRWMutex, part, parent, site)), w_(id_, "w", site) {
   rt::RegisterSema(writer_sem_, id_, site, "writerSem");
   rt::RegisterSema(reader_sem_, id_, site, "readerSem");
 }

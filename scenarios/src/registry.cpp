@@ -78,6 +78,24 @@ extern const Scenario kSingleFlightSlowLeader;
 extern const Scenario kSingleFlightSlowLeaderDoChan;
 extern const Scenario kErrGroupFirstErrorCancels;
 extern const Scenario kErrGroupLimit;
+// barrier, recursive_mutex (and the course's queue)
+extern const Scenario kBarrierReuse;
+extern const Scenario kBarrierBroken;
+extern const Scenario kMutexMetrics;
+extern const Scenario kMutexRecursiveOwner;
+extern const Scenario kMutexRecursiveReentry;
+extern const Scenario kMutexTokenRecursive;
+extern const Scenario kQueueMutexSlice;
+// the classic problems
+extern const Scenario kClassicH2o;
+extern const Scenario kClassicH2oWithoutBarrier;
+extern const Scenario kClassicDiningPhilosophers;
+extern const Scenario kClassicDiningPhilosophersOrdered;
+extern const Scenario kClassicDiningPhilosophersWaiter;
+extern const Scenario kClassicDiningPhilosophersTrylock;
+extern const Scenario kClassicBarbershop;
+extern const Scenario kClassicProducerConsumer;
+extern const Scenario kClassicProducerConsumerLockFirst;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -106,6 +124,14 @@ const Scenario* const kAll[] = {
     // singleflight, errgroup
     &kSingleFlightCacheStampede, &kSingleFlightForget, &kSingleFlightSlowLeader,
     &kSingleFlightSlowLeaderDoChan, &kErrGroupFirstErrorCancels, &kErrGroupLimit,
+    // barrier, recursive_mutex (and the course's queue), correct use first.
+    &kBarrierReuse, &kBarrierBroken, &kMutexMetrics, &kMutexRecursiveReentry, &kMutexRecursiveOwner,
+    &kMutexTokenRecursive, &kQueueMutexSlice,
+    // the classic problems, each broken version before its fixes
+    &kClassicH2oWithoutBarrier, &kClassicH2o, &kClassicDiningPhilosophers,
+    &kClassicDiningPhilosophersOrdered, &kClassicDiningPhilosophersWaiter,
+    &kClassicDiningPhilosophersTrylock, &kClassicBarbershop, &kClassicProducerConsumerLockFirst,
+    &kClassicProducerConsumer,
 };
 }  // namespace
 

@@ -101,6 +101,19 @@ TEST_SUITE("scenarios sim") {
         {"singleflight/slow-leader", rt::Status::kAssert},
         {"singleflight/slow-leader-dochan", rt::Status::kOk},
         {"errgroup/first-error-cancels", rt::Status::kOk}, {"errgroup/limit", rt::Status::kOk},
+        // barrier, recursive_mutex (and the course's queue)
+        {"barrier/reuse", rt::Status::kOk},          {"barrier/broken", rt::Status::kOk},
+        {"mutex/metrics", rt::Status::kOk},          {"mutex/recursive-reentry", rt::Status::kOk},
+        {"mutex/recursive-owner", rt::Status::kFatal}, {"mutex/token-recursive", rt::Status::kOk},
+        {"queue/mutex-slice", rt::Status::kOk},
+        // the classic problems
+        {"classic/h2o", rt::Status::kOk},            {"classic/h2o-without-barrier", rt::Status::kAssert},
+        {"classic/dining-philosophers", rt::Status::kDeadlock},
+        {"classic/dining-philosophers-ordered", rt::Status::kOk},
+        {"classic/dining-philosophers-waiter", rt::Status::kOk},
+        {"classic/dining-philosophers-trylock", rt::Status::kOk},
+        {"classic/barbershop", rt::Status::kOk},     {"classic/producer-consumer", rt::Status::kOk},
+        {"classic/producer-consumer-lock-first", rt::Status::kDeadlock},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {
@@ -373,6 +386,118 @@ TEST_SUITE("scenarios sim") {
     }
   }
 
+  // The classic problems: each fixed version keeps its invariant (checked
+  // inside the scenario: every molecule is two H and one O, no philosopher
+  // eats beside an eating neighbour, no place of the shop overflows, every
+  // item is consumed once) for every seed and number of Ps, and each broken
+  // one fails as it teaches for every seed.
+  TEST_CASE("the classic problems' fixed versions keep their invariants for every seed and procs") {
+    for (const char* name : {"classic/h2o", "classic/dining-philosophers-ordered",
+                             "classic/dining-philosophers-waiter", "classic/dining-philosophers-trylock",
+                             "classic/barbershop", "classic/producer-consumer"}) {
+      for (int procs : {1, 2, 4}) {
+        for (std::uint64_t seed = 1; seed <= 25; seed++) {
+          CAPTURE(name);
+          CAPTURE(procs);
+          CAPTURE(seed);
+          scenarios::RunOptions o;
+          o.seed = seed;
+          o.procs = procs;
+          const Trace t = scenarios::Run(*scenarios::Find(name), o);
+          CHECK(t.outcome.status == rt::Status::kOk);
+          CHECK(t.outcome.message == "");
+        }
+      }
+    }
+  }
+
+  TEST_CASE("the classic problems' broken versions fail as they teach for every seed") {
+    for (std::uint64_t seed = 1; seed <= 25; seed++) {
+      CAPTURE(seed);
+      // Every philosopher holds his left fork and waits for his right one.
+      Trace t = RunSim("classic/dining-philosophers", seed);
+      REQUIRE(t.outcome.status == rt::Status::kDeadlock);
+      int on_forks = 0;
+      for (const auto& b : t.outcome.blocked) on_forks += t.objects[b.obj - 1].name.starts_with("fork ");
+      CHECK(on_forks == 5);
+      // The mutex is held by a goroutine that waits on a semaphore.
+      CHECK(RunSim("classic/producer-consumer-lock-first", seed).outcome.status == rt::Status::kDeadlock);
+    }
+    // Without the barrier, a molecule mixes for most interleavings, not all.
+    int mixed = 0;
+    for (std::uint64_t seed = 1; seed <= 25; seed++) {
+      const Trace t = RunSim("classic/h2o-without-barrier", seed);
+      if (t.outcome.status == rt::Status::kAssert) {
+        CHECK(t.outcome.message.find("not two H and one O") != std::string::npos);
+        mixed++;
+      }
+    }
+    CHECK(mixed >= 20);
+  }
+
+  // barrier, recursive_mutex (and the course's queue)
+  TEST_CASE("the barrier, reentrant-lock and queue scenarios end as they teach for 50 seeds") {
+    const std::map<std::string, rt::Status> want = {
+        {"barrier/reuse", rt::Status::kOk},          {"barrier/broken", rt::Status::kOk},
+        {"mutex/metrics", rt::Status::kOk},          {"mutex/recursive-reentry", rt::Status::kOk},
+        {"mutex/recursive-owner", rt::Status::kFatal}, {"mutex/token-recursive", rt::Status::kOk},
+        {"queue/mutex-slice", rt::Status::kOk},
+    };
+    for (const auto& [name, status] : want) {
+      for (std::uint64_t seed = 1; seed <= 50; seed++) {
+        CAPTURE(name);
+        CAPTURE(seed);
+        const Trace t = RunSim(name, seed);
+        CHECK(t.outcome.status == status);
+        CHECK(instrument::CheckConsistency(t) == "");
+      }
+    }
+    // The correct-use ones also on 1, 2 and 4 Ps (mutex/metrics is exact on one P only).
+    for (const char* name : {"barrier/reuse", "barrier/broken", "mutex/recursive-reentry", "mutex/token-recursive",
+                             "queue/mutex-slice"}) {
+      for (int procs : {1, 2, 4}) {
+        for (std::uint64_t seed = 1; seed <= 15; seed++) {
+          CAPTURE(name);
+          CAPTURE(procs);
+          CAPTURE(seed);
+          scenarios::RunOptions o;
+          o.seed = seed;
+          o.procs = procs;
+          CHECK(scenarios::Run(*scenarios::Find(name), o).outcome.status == rt::Status::kOk);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("barrier/reuse trips three rounds with the action; barrier/broken breaks once and trips after Reset") {
+    Trace t = RunSim("barrier/reuse");
+    CHECK(Count(t, trace::EventKind::kCbTrip) == 3);
+    CHECK(Count(t, trace::EventKind::kCbActionRun) == 3);
+    CHECK(Count(t, trace::EventKind::kCbAwaitPass) == 6);
+    t = RunSim("barrier/broken");
+    CHECK(Count(t, trace::EventKind::kCbAwaitCtx) == 1);
+    CHECK(Count(t, trace::EventKind::kCbBreak) == 1);
+    CHECK(Count(t, trace::EventKind::kCbAwaitBrokenWake) == 1);
+    CHECK(Count(t, trace::EventKind::kCbAwaitBroken) == 1);
+    CHECK(Count(t, trace::EventKind::kCbReset) == 1);
+    CHECK(Count(t, trace::EventKind::kCbTrip) == 1);
+  }
+
+  TEST_CASE("mutex/recursive-owner stops with the owner message; the reentrant scenarios reenter") {
+    Trace t = RunSim("mutex/recursive-owner");
+    CHECK(t.outcome.message == "fatal error: wrong the owner(1): 2! (RecursiveMutex.Unlock by goroutine 2, which does not hold it)");
+    CHECK(Count(t, trace::EventKind::kRMutexUnlockNotOwner) == 1);
+    t = RunSim("mutex/recursive-reentry");
+    CHECK(Count(t, trace::EventKind::kRMutexLockReenter) == 6);
+    CHECK(Count(t, trace::EventKind::kRMutexUnlockRelease) == 6);
+    t = RunSim("mutex/token-recursive");
+    CHECK(Count(t, trace::EventKind::kTMutexLockReenter) == 6);
+    CHECK(Count(t, trace::EventKind::kTMutexLockAcquire) == 3);
+    t = RunSim("mutex/metrics");
+    CHECK(Count(t, trace::EventKind::kMutexMetrics) == 24);
+    CHECK(Count(t, trace::EventKind::kMutexStarvingEnter) == 1);
+  }
+
   TEST_CASE("a scenario run twice with one seed gives the same bytes") {
     for (const scenarios::Scenario* s : scenarios::All()) {
       CAPTURE(s->name);
@@ -429,6 +554,9 @@ TEST_SUITE("scenarios native") {
           // singleflight, errgroup
           "singleflight/cache-stampede", "singleflight/slow-leader", "singleflight/slow-leader-dochan",
           "errgroup/first-error-cancels", "errgroup/limit"}) {
+          // barrier, recursive_mutex (and the course's queue)
+          "barrier/reuse", "barrier/broken", "mutex/recursive-owner", "mutex/recursive-reentry",
+          "mutex/token-recursive", "queue/mutex-slice"}) {
       CAPTURE(name);
       scenarios::RunOptions o;
       o.runtime = scenarios::Runtime::kNative;
@@ -448,6 +576,7 @@ TEST_SUITE("scenarios native") {
           {"chan/nil-channel-blocks", rt::Status::kDeadlock},
           // singleflight, errgroup
           {"singleflight/slow-leader", rt::Status::kAssert}};
+          {"mutex/recursive-owner", rt::Status::kFatal}};
       const rt::Status want = failing.count(name) != 0 ? failing.at(name) : rt::Status::kOk;
       CHECK(t.outcome.status == want);
       CHECK(t.meta.runtime == "native");

@@ -393,6 +393,17 @@ Chan<T> make_chan_in(ObjectId parent, std::string_view part, std::int64_t cap = 
       std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), part, site, parent));
 }
 
+// A channel inside another primitive (`parent`, e.g. a CyclicBarrier's
+// round channels), named "<parent>.<part>" in traces.
+template <typename T>
+Chan<T> make_chan_part(ObjectId parent, std::int64_t cap, std::string_view part,
+                       Site site = Site::current()) {
+  detail::CheckMakeChan(cap, sizeof(T));
+  std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
+  return detail::ChanAccess::Make<T>(
+      std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), part, site, parent));
+}
+
 // ---------------------------------------------------------------------------
 // select
 //

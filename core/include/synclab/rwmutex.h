@@ -54,6 +54,8 @@ class RWMutex {
 
   // `name` labels it in traces; its inner Mutex is "<name>.w".
   explicit RWMutex(std::string_view name = {}, Site site = Site::current());
+  // An RWMutex inside another primitive (`parent`), named "<parent>.<part>".
+  RWMutex(ObjectId parent, std::string_view part, Site site);
   RWMutex(const RWMutex&) = delete;
   RWMutex& operator=(const RWMutex&) = delete;
 

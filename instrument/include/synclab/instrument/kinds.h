@@ -30,6 +30,9 @@
 // singleflight, errgroup
 #include "synclab/instrument/kinds/singleflight.h"
 #include "synclab/instrument/kinds/errgroup.h"
+// barrier, recursive_mutex
+#include "synclab/instrument/kinds/barrier.h"
+#include "synclab/instrument/kinds/recursive_mutex.h"
 #include "synclab/trace/event.h"
 
 namespace synclab::instrument {

@@ -448,6 +448,11 @@ constexpr EventText kEvents[] = {
     {"mutex.unlock.handoff",
      "Starvation mode: Unlock hands the lock straight to the head waiter "
      "through the semaphore."},
+    // recursive_mutex's companion: the course's metrics (mutex_metrics.h)
+    {"mutex.metrics",
+     "A probe (the course's Count, IsLocked, IsWoken or IsStarving) read the "
+     "state word with one atomic load. It changes nothing, and what it read "
+     "may be stale a step later."},
 };
 
 constexpr FieldText kFields[] = {
@@ -467,6 +472,14 @@ constexpr FieldText kFields[] = {
      "Whether the waiter asks for starvation mode (waited over 1 ms)."},
     {"ok",
      "Whether TryLock got the lock."},
+    // recursive_mutex's companion: the course's metrics (mutex_metrics.h)
+    {"count",
+     "The course's Count: waiters plus the holder (the locked bit), from one "
+     "load of the word."},
+    {"locked",
+     "The course's IsLocked: the locked bit of the word it read."},
+    {"woken",
+     "The course's IsWoken: the woken bit (a waiter is awake and competing)."},
 };
 
 constexpr ModeText kModes[] = {
