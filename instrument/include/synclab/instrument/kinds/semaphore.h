@@ -39,8 +39,10 @@ struct SemaphoreState {
   // mode 0 no token held, 1 some held, 2 all held, 3 waiters queued; count:
   // cur; who: the front waiter; also: {waiters, size}.
   Summary Summarize(const ObjectState& object) const;
+  // Each holder's tokens are its own: exclusive holds (the timeline's
+  // shared holds are read locks, "(read)").
   void Holders(HolderList& out) const {
-    for (const Held& h : held) out.push_back({h.g, HoldMode::kShared});
+    for (const Held& h : held) out.push_back({h.g, HoldMode::kExclusive});
   }
   std::size_t Weight() const { return queue.size() + held.size() + granted.size() + too_big.size(); }
   friend bool operator==(const SemaphoreState&, const SemaphoreState&) = default;
