@@ -44,8 +44,8 @@ struct Barrier {
     Round r;
     r.number = round.number + 1;
     const std::string prefix = "round" + std::to_string(r.number);
-    r.wait_ch = make_chan_part<Unit>(id, 0, prefix + ".waitCh", site);
-    r.broke_ch = make_chan_part<Unit>(id, 0, prefix + ".brokeCh", site);
+    r.wait_ch = make_chan_in<Unit>(id, prefix + ".waitCh", 0, site);
+    r.broke_ch = make_chan_in<Unit>(id, prefix + ".brokeCh", 0, site);
     return r;
   }
   // Emits `kind` with the round's state. Called with lock held.

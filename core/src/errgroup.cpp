@@ -103,7 +103,7 @@ void Group::SetLimit(int n, Site site) {
       throw Panic(fmt::format(
           "errgroup: modify limit while {} goroutines in the group are still active", active));
     }
-    sem_ = make_chan<Unit>(n, id_, "sem", site);
+    sem_ = make_chan_in<Unit>(id_, "sem", n, site);
   }
   Trace(EventKind::kEgSetLimit, site, sem_.id());
 }

@@ -372,32 +372,12 @@ Chan<T> make_chan(std::int64_t cap = 0, std::string_view name = {}, Site site = 
   std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
   return detail::ChanAccess::Make<T>(std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), name, site));
 }
-// A channel inside another primitive (`parent`), named "<parent>.<part>"
-// (an errgroup's semaphore, a singleflight DoChan's result channel).
-template <typename T>
-Chan<T> make_chan(std::int64_t cap, ObjectId parent, std::string_view part, Site site) {
-  detail::CheckMakeChan(cap, sizeof(T));
-  std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
-  return detail::ChanAccess::Make<T>(
-      std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), part, site, parent));
-}
-
 // A channel inside another primitive (`parent`), named "<parent>.<part>" in
-// traces: a semaphore::Weighted's per-waiter ready channel.
+// traces: a semaphore::Weighted's per-waiter ready channel, a CyclicBarrier's
+// round channels, an errgroup's semaphore, a singleflight DoChan's result.
 template <typename T>
 Chan<T> make_chan_in(ObjectId parent, std::string_view part, std::int64_t cap = 0,
                      Site site = Site::current()) {
-  detail::CheckMakeChan(cap, sizeof(T));
-  std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
-  return detail::ChanAccess::Make<T>(
-      std::make_shared<detail::ChanImpl<T>>(cap, std::move(buf), part, site, parent));
-}
-
-// A channel inside another primitive (`parent`, e.g. a CyclicBarrier's
-// round channels), named "<parent>.<part>" in traces.
-template <typename T>
-Chan<T> make_chan_part(ObjectId parent, std::int64_t cap, std::string_view part,
-                       Site site = Site::current()) {
   detail::CheckMakeChan(cap, sizeof(T));
   std::unique_ptr<T[]> buf(cap > 0 ? new T[std::size_t(cap)]() : nullptr);
   return detail::ChanAccess::Make<T>(

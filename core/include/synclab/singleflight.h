@@ -195,7 +195,7 @@ class Group {
   // Do with the result on a channel (capacity 1, never closed); the leader
   // runs fn in a new goroutine.
   RecvChan<Result<V>> DoChan(std::string_view key, Fn fn, Site site = Site::current()) {
-    Chan<Result<V>> ch = make_chan<Result<V>>(1, core_.id(), std::string(key) + ".result", site);
+    Chan<Result<V>> ch = make_chan_in<Result<V>>(core_.id(), std::string(key) + ".result", 1, site);
     Make make{this, &fn, key, site, &ch};
     auto [c, leader] = core_.Begin(key, &Make::New, &Make::AddChan, &make, true, site);
     if (leader) core_.Go(std::move(c), site);
