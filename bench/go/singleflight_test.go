@@ -6,8 +6,9 @@
 // (Debian's golang-golang-x-sync-dev installs x/sync 0.1.0 there.)
 //
 //	Do/Alone        one goroutine: every Do leads a call of its own
-//	Do/HotKey/G=n   n goroutines Do one key; fn does ~50 ns of work, so calls
-//	                overlap and most callers join a call in flight
+//	Do/HotKey/G=n   n goroutines Do one key; fn computes for about a
+//	                microsecond, so calls overlap and callers join one in flight
+//	                (calls/op: the fraction of Do calls that ran fn)
 package sfbench
 
 import (
@@ -20,6 +21,9 @@ import (
 )
 
 var sink int64
+
+// fn's work, the same loop as the C++ peer's Spin (n a variable, not folded).
+var spinN = 1000
 
 func spin(n int) int64 {
 	var x int64
@@ -44,7 +48,7 @@ func BenchmarkDo(b *testing.B) {
 			var calls int64
 			fn := func() (interface{}, error) {
 				atomic.AddInt64(&calls, 1)
-				return spin(25), nil
+				return spin(spinN), nil
 			}
 			var wg sync.WaitGroup
 			per := b.N / n

@@ -121,7 +121,7 @@ TEST_SUITE("core.errgroup") {
     CHECK(c.Err() == ctx::Canceled);
     CHECK(ctx::cause(c) == ctx::Canceled);
   }
-  BOTH_RUNTIMES("Wait cancels WithContext's context, cause Canceled when no task failed",
+  BOTH_RUNTIMES("Wait cancels WithContext's context with cause Canceled when no task failed",
                 &WaitCancelsBody)
 
   TEST_CASE("only the first error counts: later ones neither replace it nor cancel again") {
@@ -226,7 +226,7 @@ TEST_SUITE("core.errgroup") {
     for (int i = 0; i < 5; i++) CHECK(g.TryGo([] { return error(); }));
     CHECK_FALSE(g.Wait());
   }
-  BOTH_RUNTIMES("TryGo fails at the limit, succeeds once a slot frees, never with limit 0 (TestTryGo)",
+  BOTH_RUNTIMES("TryGo fails at the limit and succeeds once a slot frees but never with limit 0 (TestTryGo)",
                 &TryGoBody)
 
   TEST_CASE("Go blocks at the limit until a task returns") {
@@ -259,7 +259,7 @@ TEST_SUITE("core.errgroup") {
     CHECK(gos[1].field("active") == 1);  // its own token, the first task's returned
   }
 
-  TEST_CASE("SetLimit while tasks hold slots panics with Go's text, and works once they are done") {
+  TEST_CASE("SetLimit while tasks hold slots panics with Go's text and works once they are done") {
     sim::Result r = sim::Run([] {
       errgroup::Group g;
       g.SetLimit(2);
@@ -307,7 +307,7 @@ TEST_SUITE("core.errgroup") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("a task that panics ends the run with the panic, its slot given back first") {
+  TEST_CASE("a task that panics ends the run with the panic after giving its slot back") {
     Collect sink;
     sim::Options o;
     o.sink = &sink;
@@ -328,7 +328,7 @@ TEST_SUITE("core.errgroup") {
     CHECK(done);
   }
 
-  TEST_CASE("the trace names the group's parts and carries active, limit and tasks") {
+  TEST_CASE("the trace names the group's parts and carries active and limit and tasks") {
     Collect sink;
     sim::Options o;
     o.sink = &sink;

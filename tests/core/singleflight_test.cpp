@@ -106,7 +106,7 @@ TEST_SUITE("core.singleflight") {
     CHECK_FALSE(shared);  // nobody joined
     CHECK(g.InFlight() == 0);  // the call left the map when fn returned
   }
-  BOTH_RUNTIMES("Do returns fn's value, nil error and shared false when alone (TestDo)", &DoBody)
+  BOTH_RUNTIMES("Do returns fn's value and a nil error and shared false when alone (TestDo)", &DoBody)
 
   void DoErrBody() {
     sf::Group<int> g;
@@ -145,10 +145,10 @@ TEST_SUITE("core.singleflight") {
     CHECK(a == 1);
     CHECK(b == 2);
   }
-  BOTH_RUNTIMES("a Do after the key's call ended runs fn again, and keys are independent",
+  BOTH_RUNTIMES("a Do after the key's call ended runs fn again and keys are independent",
                 &SequentialBody)
 
-  TEST_CASE("the leader's shared is true only if someone joined, a duplicate's always") {
+  TEST_CASE("the leader's shared is true only if someone joined but a duplicate's always is") {
     Collect sink;
     sim::Result r = sim::Run([] {
       sf::Group<int> g{"g"};
@@ -237,7 +237,7 @@ TEST_SUITE("core.singleflight") {
     }
   }
 
-  TEST_CASE("Forget traces what it removed, and a forgotten call's end removes nothing") {
+  TEST_CASE("Forget traces what it removed and a forgotten call's end removes nothing") {
     Collect sink;
     sim::Run([] {
       sf::Group<int> g{"g"};
@@ -270,7 +270,7 @@ TEST_SUITE("core.singleflight") {
     CHECK_FALSE(res.Shared);
     CHECK(ch.Cap() == 1);
   }
-  BOTH_RUNTIMES("DoChan delivers Result{val, err, shared} on a channel of capacity 1 (TestDoChan)",
+  BOTH_RUNTIMES("DoChan delivers a Result of val and err and shared on a channel of capacity 1 (TestDoChan)",
                 &DoChanBody)
 
   void DoChanDupsBody() {
@@ -294,7 +294,7 @@ TEST_SUITE("core.singleflight") {
     }
     CHECK(calls.load() == 1);
   }
-  BOTH_RUNTIMES("DoChan callers of one key share one call, and DoChan returns before fn ends",
+  BOTH_RUNTIMES("DoChan callers of one key share one call and DoChan returns before fn ends",
                 &DoChanDupsBody)
 
   void MixedBody() {
@@ -412,7 +412,7 @@ TEST_SUITE("core.singleflight") {
     CHECK(r.outcome.message.rfind("panic: Panicking in Do\n\n", 0) == 0);
   }
 
-  TEST_CASE("a panicError unwraps to the error fn threw, and to nil for other values (TestPanicErrorUnwrap)") {
+  TEST_CASE("a panicError unwraps to the error fn threw and to nil for other values (TestPanicErrorUnwrap)") {
     sf::Group<int> g;
     const error boom = errors::New("boom");
     try {
@@ -435,7 +435,7 @@ TEST_SUITE("core.singleflight") {
     CHECK(std::get<0>(g.Do("k", [] { return std::pair{5, error()}; })) == 5);
   }
 
-  TEST_CASE("fn runs once per key for every schedule, with duplicates counted") {
+  TEST_CASE("fn runs once per key for every schedule with duplicates counted") {
     for (std::uint64_t seed = 1; seed <= 40; seed++) {
       CAPTURE(seed);
       sim::Options o;
@@ -474,7 +474,7 @@ TEST_SUITE("core.singleflight") {
     }
   }
 
-  TEST_CASE("native: many threads on a hot key: each result is a call's, fn runs at most once per caller" *
+  TEST_CASE("native: many threads on a hot key get results of calls and fn runs at most once per caller" *
             doctest::test_suite("core.singleflight native") * doctest::timeout(30)) {
     native::Result r = native::Run([] {
       sf::Group<int> g;

@@ -552,7 +552,8 @@ TEST_SUITE("scenarios native") {
           "select/timeout", "timer/ticker-stop", "context/cancel-tree", "context/timeout-cancels-workers",
           "context/value-lookup", "context/cause", "pipeline/cancel",
           // singleflight, errgroup
-          "singleflight/cache-stampede", "singleflight/slow-leader", "singleflight/slow-leader-dochan",
+          "singleflight/cache-stampede", "singleflight/forget", "singleflight/slow-leader",
+          "singleflight/slow-leader-dochan",
           "errgroup/first-error-cancels", "errgroup/limit"}) {
           // barrier, recursive_mutex (and the course's queue)
           "barrier/reuse", "barrier/broken", "mutex/recursive-owner", "mutex/recursive-reentry",

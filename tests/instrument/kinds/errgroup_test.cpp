@@ -47,7 +47,7 @@ instrument::State Upto(const Trace& t, std::size_t n) {
 }  // namespace
 
 TEST_SUITE("instrument.kinds.errgroup") {
-  TEST_CASE("a recorded trace folds: tasks, the slot waiter, the limit and the first error") {
+  TEST_CASE("a recorded trace folds into the tasks and the slot waiter and the limit and the first error") {
     const Trace t = Tasks();
     REQUIRE(testing::Fold(t) == "");
     const instrument::Id eg = Named(t, "eg");
@@ -77,7 +77,7 @@ TEST_SUITE("instrument.kinds.errgroup") {
           "active=0 limit=1 tasks=0 running=0 err=\"boom\" (G2)");
   }
 
-  TEST_CASE("more tasks than the limit, a second first error, or Wait before the tasks are done are rejected") {
+  TEST_CASE("more tasks than the limit or a second first error or Wait before the tasks are done is rejected") {
     const Trace t = Tasks();
     const std::size_t go = Nth(t, EventKind::kEgGo), fe = Nth(t, EventKind::kEgFirstError);
     const std::size_t end = Nth(t, EventKind::kEgTaskEnd), wait = Nth(t, EventKind::kEgWaitEnd);

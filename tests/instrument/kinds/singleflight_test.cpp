@@ -65,7 +65,7 @@ const instrument::kinds::SingleFlightState& SfOf(const instrument::State& s, con
 }  // namespace
 
 TEST_SUITE("instrument.kinds.singleflight") {
-  TEST_CASE("a recorded trace folds: calls by key, their waiters, and the shared results") {
+  TEST_CASE("a recorded trace folds into the calls by key with their waiters and the shared results") {
     const Trace t = Calls();
     REQUIRE(testing::Fold(t) == "");
     {
@@ -101,7 +101,7 @@ TEST_SUITE("instrument.kinds.singleflight") {
     CHECK(SfOf(s, t).joined == 2);
   }
 
-  TEST_CASE("a second leader for a key in flight, a join of no call, or wrong counts are rejected") {
+  TEST_CASE("a second leader for a key in flight or a join of no call or a wrong count is rejected") {
     const Trace t = Calls();
     const std::size_t leader = Nth(t, EventKind::kSfDoLeader), dup = Nth(t, EventKind::kSfDoDup);
     const std::size_t done = Nth(t, EventKind::kSfCallDone);

@@ -48,7 +48,7 @@ std::uint64_t NthOf(const instrument::Trace& t, trace::EventKind kind, int n) {
 }  // namespace
 
 TEST_SUITE("viewer.panels") {
-  TEST_CASE("the singleflight inspector shows the call in flight, its leader and waiters, then the shared result") {
+  TEST_CASE("the singleflight inspector shows the call in flight with its leader and waiters and then the shared result") {
     const Model m = Build(Record("singleflight/cache-stampede"));
     const Id group = ObjectNamed(m.trace(), "group");
     const std::uint64_t last_dup = NthOf(m.trace(), trace::EventKind::kSfDoDup, 4);
@@ -71,7 +71,7 @@ TEST_SUITE("viewer.panels") {
     Inspect(d, ObjectNamed(d.trace(), "group"), dup, 2.0f, {"leads (DoChan)", "(DoChan)"});
   }
 
-  TEST_CASE("the errgroup inspector shows the slots, a goroutine waiting for one, and the first error") {
+  TEST_CASE("the errgroup inspector shows the slots and a goroutine waiting for one and the first error") {
     const Model m = Build(Record("errgroup/limit"));
     const Id pool = ObjectNamed(m.trace(), "pool");
     const std::uint64_t wait = FirstOf(m.trace(), trace::EventKind::kEgGoWaitSlot);
