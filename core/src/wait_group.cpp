@@ -13,6 +13,11 @@ WaitGroup::WaitGroup(ObjectId parent, std::string_view part, Site site)
 }
 
 void WaitGroup::Trace(EventKind kind, const Site& site, std::int64_t extra) const {
+  // Untraced, touch nothing: the Done that takes the counter to 0 must not
+  // read the WaitGroup after its add, as Wait may have returned and its
+  // owner freed it (ThreadSanitizer caught this with an errgroup in a loop).
+  // Traced, the trace stripe keeps Wait's step behind this one.
+  if (!rt::Tracing()) return;
   std::uint64_t s = state_.load(std::memory_order_relaxed);
   std::int64_t sema = sema_.value.load(std::memory_order_relaxed);
   if (kind == EventKind::kWgWaitFast || kind == EventKind::kWgWaitPark ||
