@@ -2,7 +2,8 @@
 // Reset makes it usable again.
 //
 // Three parties meet at a barrier, but "impatient" waits with a 1 ms
-// timeout and "slow" arrives only at 3 ms. When the timeout ends impatient's
+// timeout and "slow" arrives only after impatient has given up (a channel
+// says so, so that natively too it comes after the break). When the timeout ends impatient's
 // Await, marusama's barrier breaks the round: "patient", already waiting,
 // is released with ErrBrokenBarrier, and slow, arriving later, gets
 // ErrBrokenBarrier at once. Nobody can meet at a broken barrier until
@@ -10,6 +11,7 @@
 #include <chrono>
 
 #include "synclab/barrier.h"
+#include "synclab/chan.h"
 #include "synclab/context.h"
 #include "synclab/scenarios/scenario.h"
 
@@ -23,12 +25,14 @@ void Main(const Config&) {
   auto b = cb::New(3, "meet");
   auto bg = context::background();
   error impatient, patient, slow;
+  auto gave_up = make_chan<Unit>(0, "gave up");
   WaitGroup wg{"wg"};
   wg.Add(3);
   go([&, b] {
     auto [c, cancel] = context::with_timeout(bg, 1ms, "deadline");
     impatient = b.Await(c);  // context deadline exceeded: breaks the round
     cancel();
+    gave_up.Close();
     wg.Done();
   }, "impatient");
   go([&, b] {
@@ -36,7 +40,7 @@ void Main(const Config&) {
     wg.Done();
   }, "patient");
   go([&, b] {
-    sleep(3ms);
+    gave_up.Recv();
     slow = b.Await(bg);  // too late: the barrier is broken
     wg.Done();
   }, "slow");
@@ -68,7 +72,7 @@ extern const Scenario kBarrierBroken{
     "deadline cancels impatient's context: its select wakes on ctx.Done() "
     "(cb.await.ctx), and it breaks the round (cb.break: broken=true, then the round's "
     "brokeCh is closed). patient's select wakes on brokeCh (cb.await.broken_wake) and "
-    "returns ErrBrokenBarrier. slow, at 3 ms, finds the round broken under the lock "
+    "returns ErrBrokenBarrier. slow, told that impatient gave up, finds the round broken under the lock "
     "(cb.await.broken) and never counts. Reset (cb.reset) installs round 2 "
     "(cb.round.new, broken=false), where three parties trip it again (cb.trip).",
     std::source_location::current().file_name(),

@@ -77,12 +77,12 @@ void Main(const Config&) {
       for (bool open = true; open;) {
         select(
             recv_case(haircuts, [](Customer* c) {
-              work(300us);  // cut
+              sleep(300us);  // cut (time passes for the barber, not only CPU)
               c->cut_done.Send(Unit{});
             }),
             recv_case(payments, [&](Customer* c) {
               cash_register.Lock();  // one register: one payment at a time
-              work(50us);
+              sleep(50us);
               cash_register.Unlock();
               c->receipt.Send(Unit{});
             }),
