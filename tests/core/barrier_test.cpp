@@ -81,7 +81,7 @@ TEST_SUITE("core.barrier") {
     CHECK(cb::ErrBrokenBarrier.Error() == "broken barrier");
   }
 
-  TEST_CASE("a handle's copies share one barrier, and a nil handle panics") {
+  TEST_CASE("a handle's copies share one barrier and a nil handle panics") {
     auto b = cb::New(3);
     cb::CyclicBarrier copy = b;
     CHECK(copy == b);
@@ -102,7 +102,7 @@ TEST_SUITE("core.barrier") {
 }
 
 TEST_SUITE("core.barrier sim") {
-  TEST_CASE("parties meet round after round: nobody passes before all arrived, the action runs between") {
+  TEST_CASE("parties meet round after round: nobody passes before all arrived and the action runs between") {
     for (int procs : {1, 2, 4}) {
       for (std::uint64_t seed = 1; seed <= 30; seed++) {
         CAPTURE(procs);
@@ -121,7 +121,7 @@ TEST_SUITE("core.barrier sim") {
     }
   }
 
-  TEST_CASE("GetNumberWaiting counts the parties of the current round; the trip starts a new one") {
+  TEST_CASE("GetNumberWaiting counts the parties of the current round and the trip starts a new one") {
     Collect sink;
     std::vector<int> seen;
     sim::Result r = sim::Run([&] {
@@ -204,7 +204,7 @@ TEST_SUITE("core.barrier sim") {
     CHECK(sink.Named("cb.break").empty());
   }
 
-  TEST_CASE("a failing action breaks the barrier: the last party gets its error, the others ErrBrokenBarrier") {
+  TEST_CASE("a failing action breaks the barrier: the last party gets its error and the others ErrBrokenBarrier") {
     for (std::uint64_t seed = 1; seed <= 20; seed++) {
       CAPTURE(seed);
       sim::Options o;
@@ -325,7 +325,7 @@ TEST_SUITE("core.barrier sim") {
     CHECK(r.outcome.status == rt::Status::kOk);
   }
 
-  TEST_CASE("the action runs in the last party to arrive, before anyone is released") {
+  TEST_CASE("the action runs in the last party to arrive before anyone is released") {
     Collect sink;
     GoroutineId action_g = 0;
     bool released_before = false;

@@ -41,7 +41,7 @@ Metrics Read(const Mutex& mu) {
 }  // namespace
 
 TEST_SUITE("core.mutex_metrics") {
-  TEST_CASE("a free Mutex counts 0 and has no bit set; a held one counts its holder") {
+  TEST_CASE("a free Mutex counts 0 and has no bit set and a held one counts its holder") {
     Mutex mu;
     CHECK(Read(mu) == Metrics{0, false, false, false});
     mu.Lock();
@@ -50,7 +50,7 @@ TEST_SUITE("core.mutex_metrics") {
     CHECK(Read(mu) == Metrics{0, false, false, false});
   }
 
-  TEST_CASE("the metrics in each state: waiters + holder, then woken, then starving") {
+  TEST_CASE("the metrics in each state: waiters + holder then woken then starving") {
     // One P: goroutines switch only where they block, so each state below is
     // the one the program builds, for every seed.
     Collect sink;
@@ -86,7 +86,7 @@ TEST_SUITE("core.mutex_metrics") {
     CHECK(ev[8].field("starving") == 1);
   }
 
-  TEST_CASE("Count takes the holder from the locked bit, not from the waiters' low bit") {
+  TEST_CASE("Count takes the holder from the locked bit and not from the waiters' low bit") {
     // The course's `v >>= 3; v += v & 1` gives 0 here and 2 with two waiters.
     Collect sink;
     std::vector<int> counts;
@@ -106,7 +106,7 @@ TEST_SUITE("core.mutex_metrics") {
 }
 
 TEST_SUITE("core.recursive_mutex") {
-  TEST_CASE("the owner reenters; each Lock needs its Unlock and the last releases the Mutex") {
+  TEST_CASE("the owner reenters and each Lock needs its Unlock and the last releases the Mutex") {
     RecursiveMutex mu;
     const auto me = std::int64_t(rt::CurrentId());
     CHECK(mu.owner() == 0);
@@ -127,7 +127,7 @@ TEST_SUITE("core.recursive_mutex") {
     CHECK(mu.mutex().state() == 0);
   }
 
-  TEST_CASE("Unlock by a goroutine that does not hold it is fatal, with the course's text and its meaning") {
+  TEST_CASE("Unlock by a goroutine that does not hold it is fatal with the course's text and its meaning") {
     FatalAsThrow fatal;
     RecursiveMutex mu;
     const std::string me = std::to_string(rt::CurrentId());
@@ -242,7 +242,7 @@ TEST_SUITE("core.recursive_mutex sim") {
     }
   }
 
-  TEST_CASE("a token holds a TokenRecursiveMutex across goroutines; another token waits") {
+  TEST_CASE("a token holds a TokenRecursiveMutex across goroutines and another token waits") {
     Collect sink;
     std::vector<std::string> order;
     sim::Result r = sim::Run([&] {

@@ -322,7 +322,7 @@ TEST_SUITE("scenarios sim") {
   }
 
   // barrier, recursive_mutex (and the course's queue)
-  TEST_CASE("the barrier, reentrant-lock and queue scenarios end as they teach for 50 seeds") {
+  TEST_CASE("the barrier and reentrant-lock and queue scenarios end as they teach for 50 seeds") {
     const std::map<std::string, rt::Status> want = {
         {"barrier/reuse", rt::Status::kOk},          {"barrier/broken", rt::Status::kOk},
         {"mutex/metrics", rt::Status::kOk},          {"mutex/recursive-reentry", rt::Status::kOk},
@@ -355,7 +355,7 @@ TEST_SUITE("scenarios sim") {
     }
   }
 
-  TEST_CASE("barrier/reuse trips three rounds with the action; barrier/broken breaks once and trips after Reset") {
+  TEST_CASE("barrier/reuse trips three rounds with the action and barrier/broken breaks once and trips after Reset") {
     Trace t = RunSim("barrier/reuse");
     CHECK(Count(t, trace::EventKind::kCbTrip) == 3);
     CHECK(Count(t, trace::EventKind::kCbActionRun) == 3);
@@ -369,7 +369,7 @@ TEST_SUITE("scenarios sim") {
     CHECK(Count(t, trace::EventKind::kCbTrip) == 1);
   }
 
-  TEST_CASE("mutex/recursive-owner stops with the owner message; the reentrant scenarios reenter") {
+  TEST_CASE("mutex/recursive-owner stops with the owner message and the reentrant scenarios reenter") {
     Trace t = RunSim("mutex/recursive-owner");
     CHECK(t.outcome.message == "fatal error: wrong the owner(1): 2! (RecursiveMutex.Unlock by goroutine 2, which does not hold it)");
     CHECK(Count(t, trace::EventKind::kRMutexUnlockNotOwner) == 1);

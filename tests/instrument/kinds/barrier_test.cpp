@@ -53,7 +53,7 @@ Trace TwoRounds() {
 }  // namespace
 
 TEST_SUITE("instrument.kinds.barrier") {
-  TEST_CASE("rounds fold: round, count and parties as the barrier left them") {
+  TEST_CASE("rounds fold to the round and count and parties the barrier was left with") {
     const Trace t = TwoRounds();
     REQUIRE(Fold(t) == "");
     const auto b = FinalState<instrument::kinds::BarrierState>(t, "b");
@@ -65,7 +65,7 @@ TEST_SUITE("instrument.kinds.barrier") {
     CHECK_FALSE(b.broken);
   }
 
-  TEST_CASE("an arrival that skips a count, a trip before the round is full and a pass before the trip are rejected") {
+  TEST_CASE("an arrival that skips a count or a trip before the round is full or a pass before the trip is rejected") {
     const Trace t = TwoRounds();
     const std::size_t arrive = Nth(t, EventKind::kCbAwaitArrive);
     CHECK(Fold(Set(t, arrive, "count", 2)) == At(arrive) + "G2 party arrives as party 2 after 0");
@@ -79,7 +79,7 @@ TEST_SUITE("instrument.kinds.barrier") {
     CHECK(Fold(Set(t, round, "round", 5)) == At(round) + "b skips from round 1 to 5");
   }
 
-  TEST_CASE("a broken barrier folds; an arrival at it or a second break is rejected") {
+  TEST_CASE("a broken barrier folds and an arrival at it or a second break is rejected") {
     const Trace t = Record([] {
       auto b = cb::New(2, "b");
       auto [c, cancel] = context::with_timeout(context::background(), 1ms);
@@ -101,7 +101,7 @@ TEST_SUITE("instrument.kinds.barrier") {
 }
 
 TEST_SUITE("instrument.kinds.recursive_mutex") {
-  TEST_CASE("reentries fold to the owner's depth; a reentry of a free mutex, a second acquire or a skipped depth is rejected") {
+  TEST_CASE("reentries fold to the owner's depth and a reentry of a free mutex or a second acquire or a skipped depth is rejected") {
     const Trace t = Record([] {
       RecursiveMutex mu{"rm"};
       mu.Lock();
@@ -127,7 +127,7 @@ TEST_SUITE("instrument.kinds.recursive_mutex") {
     CHECK(Fold(Insert(t, released + 1, t.events[reenter])) == At(released + 1) + "G1 main reenters rm, which it does not hold");
   }
 
-  TEST_CASE("a token mutex folds its token; a release at depth 2 is rejected") {
+  TEST_CASE("a token mutex folds its token and a release at depth 2 is rejected") {
     const Trace t = Record([] {
       TokenRecursiveMutex mu{"tm"};
       mu.Lock(4);

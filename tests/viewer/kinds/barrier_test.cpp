@@ -47,7 +47,7 @@ std::uint64_t Nth(const instrument::Trace& t, trace::EventKind kind, int n) {
 }  // namespace
 
 TEST_SUITE("viewer.panels") {
-  TEST_CASE("the barrier inspector shows parties, arrivals, the round and the action, then the broken flag") {
+  TEST_CASE("the barrier inspector shows parties and arrivals and the round and the action and then the broken flag") {
     const Model reuse = Build(Record("barrier/reuse"));
     const Id phase = ObjectNamed(reuse.trace(), "phase");
     const std::uint64_t second = Nth(reuse.trace(), trace::EventKind::kCbAwaitArrive, 1);
@@ -63,7 +63,7 @@ TEST_SUITE("viewer.panels") {
     }
   }
 
-  TEST_CASE("the reentrant-lock inspector shows the owner, the depth and the inner Mutex") {
+  TEST_CASE("the reentrant-lock inspector shows the owner and the depth and the inner Mutex") {
     const Model m = Build(Record("mutex/recursive-reentry"));
     const Id mu = ObjectNamed(m.trace(), "mu");
     const std::uint64_t reenter = FirstOf(m.trace(), trace::EventKind::kRMutexLockReenter);
