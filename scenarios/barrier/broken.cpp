@@ -2,10 +2,10 @@
 // Reset makes it usable again.
 //
 // Three parties meet at a barrier, but "impatient" waits with a 1 ms
-// timeout and "slow" arrives only at 3 ms. When the timeout ends impatient's
-// Await, marusama's barrier breaks the round: "patient", already waiting,
-// is released with ErrBrokenBarrier, and slow, arriving later, gets
-// ErrBrokenBarrier at once. Nobody can meet at a broken barrier until
+// timeout and "slow" arrives only once "patient" has given up. When the
+// timeout ends impatient's Await, marusama's barrier breaks the round:
+// patient, already waiting, is released with ErrBrokenBarrier, and slow,
+// arriving later, gets ErrBrokenBarrier at once. Nobody can meet at a broken barrier until
 // someone calls Reset; then a full round trips again.
 #include <chrono>
 
@@ -31,13 +31,15 @@ void Main(const Config&) {
     cancel();
     wg.Done();
   }, "impatient");
-  go([&, b] {
+  auto patient_done = make_chan<Unit>(0, "patient_done");
+  go([&, b, patient_done] {
     patient = b.Await(bg);  // released by the break
+    patient_done.Close();
     wg.Done();
   }, "patient");
-  go([&, b] {
-    sleep(3ms);
-    slow = b.Await(bg);  // too late: the barrier is broken
+  go([&, b, patient_done] {
+    patient_done.Recv();  // arrive after the break, whatever the timing
+    slow = b.Await(bg);   // too late: the barrier is broken
     wg.Done();
   }, "slow");
   wg.Wait();
@@ -68,7 +70,8 @@ extern const Scenario kBarrierBroken{
     "deadline cancels impatient's context: its select wakes on ctx.Done() "
     "(cb.await.ctx), and it breaks the round (cb.break: broken=true, then the round's "
     "brokeCh is closed). patient's select wakes on brokeCh (cb.await.broken_wake) and "
-    "returns ErrBrokenBarrier. slow, at 3 ms, finds the round broken under the lock "
+    "returns ErrBrokenBarrier and closes patient_done. slow, which waited for that, finds the "
+    "round broken under the lock "
     "(cb.await.broken) and never counts. Reset (cb.reset) installs round 2 "
     "(cb.round.new, broken=false), where three parties trip it again (cb.trip).",
     std::source_location::current().file_name(),
