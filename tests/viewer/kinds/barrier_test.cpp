@@ -10,6 +10,7 @@
 #include "../drawn.h"
 #include "../gui.h"
 #include "../traces.h"
+#include "objects_panel.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
@@ -17,24 +18,11 @@ using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::InspectObject;
 using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
-                    std::initializer_list<std::string_view> visible) {
-  Gui gui(ImVec2(1280, 720), scale);
-  const KindView& view = ViewOf(m.trace().object(obj)->kind);
-  REQUIRE(bool(view.inspector));
-  for (int frame = 0; frame < 2; frame++) gui.Frame([&] { return view.inspector(m, AtStep(step), obj); });
-  const Drawn drawn;
-  for (std::string_view text : visible) {
-    CAPTURE(text);
-    CHECK_MESSAGE(drawn.Visible(text), drawn.Text());
-  }
-  return drawn.Text();
-}
 
 // The seq of the n'th (0-based) event of that kind.
 std::uint64_t Nth(const instrument::Trace& t, trace::EventKind kind, int n) {
@@ -57,9 +45,9 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t brk = FirstOf(broken.trace(), trace::EventKind::kCbBreak);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(reuse, phase, second, scale, {"Filling", "round 1", "parties", "2 of 3", "arrives last"});
-      Inspect(reuse, phase, action, scale, {"Action running", "runs it", "3 of 3"});
-      Inspect(broken, meet, brk, scale, {"Broken", "yes", "returns ErrBrokenBarrier at once"});
+      InspectObject(reuse, phase, second, scale, {"Filling", "round 1", "parties", "2 of 3", "arrives last"});
+      InspectObject(reuse, phase, action, scale, {"Action running", "runs it", "3 of 3"});
+      InspectObject(broken, meet, brk, scale, {"Broken", "yes", "returns ErrBrokenBarrier at once"});
     }
   }
 
@@ -72,8 +60,8 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t deepest = Nth(t.trace(), trace::EventKind::kTMutexLockReenter, 1);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(m, mu, reenter, scale, {"Reentered", "depth 2", "owner", "2 Locks to undo", "held by"});
-      Inspect(t, tm, deepest, scale, {"TokenRecursiveMutex", "depth 3", "token"});
+      InspectObject(m, mu, reenter, scale, {"Reentered", "depth 2", "owner", "2 Locks to undo", "held by"});
+      InspectObject(t, tm, deepest, scale, {"TokenRecursiveMutex", "depth 3", "token"});
     }
   }
 }

@@ -10,6 +10,7 @@
 #include "../drawn.h"
 #include "../gui.h"
 #include "../traces.h"
+#include "objects_panel.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
@@ -17,25 +18,11 @@ using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::InspectObject;
 using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-// The semaphore's inspector with the cursor at step, at text scale `scale`.
-std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
-                    std::initializer_list<std::string_view> visible) {
-  Gui gui(ImVec2(1280, 720), scale);
-  const KindView& view = ViewOf(m.trace().object(obj)->kind);
-  REQUIRE(bool(view.inspector));
-  for (int frame = 0; frame < 2; frame++) gui.Frame([&] { return view.inspector(m, AtStep(step), obj); });
-  const Drawn drawn;
-  for (std::string_view text : visible) {
-    CAPTURE(text);
-    CHECK_MESSAGE(drawn.Visible(text), drawn.Text());
-  }
-  return drawn.Text();
-}
 
 // The first wsem.acquire.enqueue whose queue text is `queue`.
 std::uint64_t EnqueueWith(const instrument::Trace& t, std::string_view queue) {
@@ -57,8 +44,8 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t writer_and_reader = EnqueueWith(m.trace(), "3 1");
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(m, sem, made, scale, {"Free", "cur 0 / size 3", "3 free", "(nobody)", "(empty)", "gets through at once"});
-      const std::string queued = Inspect(m, sem, writer_and_reader, scale,
+      InspectObject(m, sem, made, scale, {"Free", "cur 0 / size 3", "3 free", "(nobody)", "(empty)", "gets through at once"});
+      const std::string queued = InspectObject(m, sem, writer_and_reader, scale,
                                          {"2 waiting", "writer (3)", "reader (1)", "needs 3",
                                           "queues behind the waiters"});
       CHECK(queued.find("everyonebehinditwait") != std::string::npos);
@@ -69,7 +56,7 @@ TEST_SUITE("viewer.panels") {
     const Model m = Build(Record("semaphore/worker-pool"));
     const Id sem = ObjectNamed(m.trace(), "sem");
     const std::uint64_t queued = FirstOf(m.trace(), trace::EventKind::kWsemAcquireEnqueue);
-    const std::string text = Inspect(m, sem, queued, 2.0f, {"1 waiting", "cur 3 / size 3", "0 free", "main (1)"});
+    const std::string text = InspectObject(m, sem, queued, 2.0f, {"1 waiting", "cur 3 / size 3", "0 free", "main (1)"});
     CHECK(text.find("heldbyG1main(3)") != std::string::npos);  // main took every token for the tasks
   }
 }

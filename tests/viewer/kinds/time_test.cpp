@@ -10,6 +10,7 @@
 #include "../drawn.h"
 #include "../gui.h"
 #include "../traces.h"
+#include "objects_panel.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
@@ -17,26 +18,11 @@ using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::InspectObject;
 using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-// The kind's inspector of obj with the cursor at step, at text scale `scale`.
-std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
-                    std::initializer_list<std::string_view> visible) {
-  Gui gui(ImVec2(1280, 720), scale);
-  const KindView& view = ViewOf(m.trace().object(obj)->kind);
-  REQUIRE(bool(view.inspector));
-  // Two frames: fixed-fit table columns take their width from the frame before.
-  for (int frame = 0; frame < 2; frame++) gui.Frame([&] { return view.inspector(m, AtStep(step), obj); });
-  const Drawn drawn;
-  for (std::string_view text : visible) {
-    CAPTURE(text);
-    CHECK(drawn.Visible(text));
-  }
-  return drawn.Text();
-}
 
 }  // namespace
 
@@ -49,9 +35,9 @@ TEST_SUITE("viewer.panels") {
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
       const std::string text =
-          Inspect(m, ticker, start, scale, {"pending", "period 10ms", "ticker.C", "fires"});
+          InspectObject(m, ticker, start, scale, {"pending", "period 10ms", "ticker.C", "fires"});
       CHECK(text.find("in10ms") != std::string::npos);  // counts down from the cursor's time
-      Inspect(m, ticker, stop, scale, {"idle", "nothing: Reset would arm it"});
+      InspectObject(m, ticker, stop, scale, {"idle", "nothing: Reset would arm it"});
     }
   }
 
@@ -62,7 +48,7 @@ TEST_SUITE("viewer.panels") {
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
       // Before any cancel: the whole tree live, db's deadline an hour away.
-      const std::string before = Inspect(m, db, first_cancel - 1, scale,
+      const std::string before = InspectObject(m, db, first_cancel - 1, scale,
                                          {"WithDeadline", "live", "root WithCancel", "user WithValue",
                                           "metrics WithCancel", "tree"});
       CHECK(before.find("cancelled:") == std::string::npos);
@@ -71,7 +57,7 @@ TEST_SUITE("viewer.panels") {
     }
     // After cancel_request(): request's subtree cancelled, metrics live.
     const std::uint64_t later = FirstOf(m.trace(), trace::EventKind::kCtxChildRemove);
-    const std::string after = Inspect(m, db, later, 1.0f, {"cancelled: context canceled", "metrics WithCancel"});
+    const std::string after = InspectObject(m, db, later, 1.0f, {"cancelled: context canceled", "metrics WithCancel"});
     CHECK(after.find("cancelled:contextcanceled") != std::string::npos);
     CHECK(after.find("cause") != std::string::npos);
   }

@@ -11,6 +11,7 @@
 #include "../drawn.h"
 #include "../gui.h"
 #include "../traces.h"
+#include "objects_panel.h"
 
 using namespace synclab;
 using namespace synclab::viewer;
@@ -18,24 +19,11 @@ using synclab::viewer::testing::AtStep;
 using synclab::viewer::testing::Drawn;
 using synclab::viewer::testing::FirstOf;
 using synclab::viewer::testing::Gui;
+using synclab::viewer::testing::InspectObject;
 using synclab::viewer::testing::ObjectNamed;
 using synclab::viewer::testing::Record;
 
 namespace {
-
-std::string Inspect(const Model& m, Id obj, std::uint64_t step, float scale,
-                    std::initializer_list<std::string_view> visible) {
-  Gui gui(ImVec2(1280, 720), scale);
-  const KindView& view = ViewOf(m.trace().object(obj)->kind);
-  REQUIRE(bool(view.inspector));
-  for (int frame = 0; frame < 2; frame++) gui.Frame([&] { return view.inspector(m, AtStep(step), obj); });
-  const Drawn drawn;
-  for (std::string_view text : visible) {
-    CAPTURE(text);
-    CHECK_MESSAGE(drawn.Visible(text), drawn.Text());
-  }
-  return drawn.Text();
-}
 
 // The seq of the n'th (0-based) event of that kind.
 std::uint64_t NthOf(const instrument::Trace& t, trace::EventKind kind, int n) {
@@ -55,9 +43,9 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t done = FirstOf(m.trace(), trace::EventKind::kSfCallDone);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(m, group, last_dup, scale,
+      InspectObject(m, group, last_dup, scale,
               {"1 call in flight", "5 waiting", "\"user:42\"", "leads (Do)", "(no call ended yet)"});
-      Inspect(m, group, done, scale, {"Idle", "\"user:42\" ->", "(shared by 6)"});
+      InspectObject(m, group, done, scale, {"Idle", "\"user:42\" ->", "(shared by 6)"});
     }
   }
 
@@ -65,10 +53,10 @@ TEST_SUITE("viewer.panels") {
     const Model m = Build(Record("singleflight/forget"));
     const Id group = ObjectNamed(m.trace(), "group");
     const std::uint64_t second = NthOf(m.trace(), trace::EventKind::kSfDoLeader, 1);
-    Inspect(m, group, second, 2.0f, {"2 calls in flight", "forgotten", "1 waiting"});
+    InspectObject(m, group, second, 2.0f, {"2 calls in flight", "forgotten", "1 waiting"});
     const Model d = Build(Record("singleflight/slow-leader-dochan"));
     const std::uint64_t dup = FirstOf(d.trace(), trace::EventKind::kSfDoDup);
-    Inspect(d, ObjectNamed(d.trace(), "group"), dup, 2.0f, {"leads (DoChan)", "(DoChan)"});
+    InspectObject(d, ObjectNamed(d.trace(), "group"), dup, 2.0f, {"leads (DoChan)", "(DoChan)"});
   }
 
   TEST_CASE("the errgroup inspector shows the slots and a goroutine waiting for one and the first error") {
@@ -77,14 +65,14 @@ TEST_SUITE("viewer.panels") {
     const std::uint64_t wait = FirstOf(m.trace(), trace::EventKind::kEgGoWaitSlot);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(m, pool, wait, scale, {"2 tasks", "2 of 2 taken", "G1 main", "nil (no task failed)"});
+      InspectObject(m, pool, wait, scale, {"2 tasks", "2 of 2 taken", "G1 main", "nil (no task failed)"});
     }
     const Model f = Build(Record("errgroup/first-error-cancels"));
     const Id fetch = ObjectNamed(f.trace(), "fetch");
     const std::uint64_t first = FirstOf(f.trace(), trace::EventKind::kEgFirstError);
     for (float scale : {1.0f, 2.0f}) {
       CAPTURE(scale);
-      Inspect(f, fetch, first, scale,
+      InspectObject(f, fetch, first, scale,
               {"Failed", "\"fetch mirror-2: connection refused\"", "no limit", "fetch.ctx"});
     }
   }
