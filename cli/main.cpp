@@ -6,8 +6,11 @@
 //   synclab run --replay FILE [-o FILE] [--format json|text]
 //   synclab replay FILE [--from N] [--to N] [--interactive]
 //   synclab validate FILE
+//   synclab explore NAME [--strategy dfs|random|pct] [--preemption-bound K]
+//                        [--depth D] [--max-schedules N] [--max-steps N]
+//                        [--time-limit S] [--seed N] [--procs N] [--all] [-o FILE]
 //
-// Exit status: 0 ok; 3 the run ended in deadlock, fatal, panic, leak, assert
+// Exit status: 0 ok (explore: nothing failed within the bounds); 3 the run ended in deadlock, fatal, panic, leak, assert
 // or limit (the trace is still written); 2 usage errors; 1 I/O errors and bad
 // trace files.
 #include <CLI/CLI.hpp>
@@ -16,6 +19,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <chrono>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -24,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "synclab/instrument/explore.h"
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/text.h"
 #include "synclab/scenarios/scenario.h"
@@ -233,6 +239,137 @@ int Validate(const std::string& path) {
   return kExitOk;
 }
 
+struct ExploreArgs {
+  std::string name;
+  std::string strategy = "dfs";
+  int preemption_bound = 2;
+  int depth = 3;
+  std::uint64_t max_schedules = 0;
+  std::uint64_t max_steps = 1'000'000;
+  std::uint64_t time_limit_s = 0;
+  std::uint64_t seed = 1;
+  int procs = 0;
+  bool all = false;
+  std::string out;
+};
+
+// The n-th (1-based) counterexample's file: FILE, then FILE.2.json, ...
+std::string NthPath(const std::string& path, std::size_t n) {
+  if (n == 1) return path;
+  std::string stem = path, ext;
+  if (const std::size_t dot = path.rfind('.'); dot != std::string::npos && path.find('/', dot) == std::string::npos) {
+    stem = path.substr(0, dot);
+    ext = path.substr(dot);
+  }
+  return stem + "." + std::to_string(n) + ext;
+}
+
+// On a terminal, one line redrawn in place; otherwise a line every 10 s.
+class ExploreProgress {
+ public:
+  void operator()(const instrument::ExploreReport& r) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_) return;
+    next_ = now + (tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(10'000));
+    const double rate = r.seconds > 0 ? double(r.schedules) / r.seconds : 0;
+    std::fprintf(stderr, "%sexploring: %llu schedules, %.0f/s, %.1f s%s", tty_ ? "\r" : "",
+                 static_cast<unsigned long long>(r.schedules), rate, r.seconds, tty_ ? "" : "\n");
+    drawn_ = tty_;
+  }
+  // Clears the line before the summary is printed.
+  void Done() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+    drawn_ = false;
+  }
+
+ private:
+  bool tty_ = isatty(STDERR_FILENO) != 0;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+};
+
+int Explore(const ExploreArgs& a, const CLI::App& cmd) {
+  const scenarios::Scenario* scenario = scenarios::Find(a.name);
+  if (scenario == nullptr) {
+    throw Failure{kExitUsage, "unknown scenario " + instrument::QuoteShort(a.name) + " (see `synclab list`)"};
+  }
+  if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name"};
+  instrument::ExploreOptions o;
+  o.strategy = *instrument::SearchStrategyByName(a.strategy);  // CLI11 checked the name
+  if (cmd.count("--preemption-bound") > 0 && o.strategy != instrument::SearchStrategy::kDfs) {
+    throw Failure{kExitUsage, "--preemption-bound applies to --strategy dfs only"};
+  }
+  if (cmd.count("--depth") > 0 && o.strategy != instrument::SearchStrategy::kPct) {
+    throw Failure{kExitUsage, "--depth applies to --strategy pct only"};
+  }
+  o.preemption_bound = a.preemption_bound;
+  o.pct_depth = a.depth;
+  o.max_schedules = a.max_schedules;
+  o.max_steps = a.max_steps;
+  o.time_limit_s = double(a.time_limit_s);
+  o.seed = a.seed;
+  o.procs = a.procs > 0 ? a.procs : scenario->default_procs;
+  o.all = a.all;
+  ExploreProgress progress;
+  o.progress = [&progress](const instrument::ExploreReport& r) { progress(r); };
+  o.progress_every = 16;
+  const scenarios::Config config{};
+  instrument::ExploreReport report;
+  try {
+    report = instrument::Explore([&] { scenario->main(config); }, o);
+  } catch (const std::runtime_error& e) {
+    progress.Done();
+    throw Failure{kExitIo, a.name + ": " + e.what()};
+  }
+  progress.Done();
+
+  std::cout << "explore " << a.name << ": " << a.strategy;
+  if (o.strategy == instrument::SearchStrategy::kDfs) std::cout << ", preemption bound " << o.preemption_bound;
+  if (o.strategy == instrument::SearchStrategy::kPct) std::cout << ", depth " << o.pct_depth;
+  std::cout << ", procs " << o.procs << ", seed " << o.seed << '\n';
+  std::cout << "schedules: " << report.schedules << " (" << report.steps << " scheduling points)\n";
+  std::cout << "outcomes:";
+  for (const auto& [status, n] : report.outcomes) std::cout << ' ' << status << ' ' << n;
+  std::cout << '\n';
+  if (o.strategy == instrument::SearchStrategy::kDfs) {
+    std::cout << "exhausted: "
+              << (report.exhausted ? "yes, every schedule within the bound was run"
+                  : !report.failures.empty() && !o.all ? "no, stopped at the first failure"
+                                                       : "no, stopped at a limit")
+              << '\n';
+  }
+  if (report.hit_limit) {
+    std::cout << "note: some schedules reached --max-steps " << o.max_steps << " and were cut there\n";
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", report.seconds);
+  std::cout << "time: " << seconds << " s\n";
+
+  const std::string base = !a.out.empty() ? a.out : [&] {
+    std::string n(a.name);
+    std::replace(n.begin(), n.end(), '/', '_');
+    return n + ".counterexample.json";
+  }();
+  for (std::size_t i = 0; i < report.failures.size(); i++) {
+    const instrument::FoundFailure& f = report.failures[i];
+    scenarios::RunOptions ro;
+    ro.seed = o.seed;
+    ro.procs = o.procs;
+    ro.replay.assign(f.schedule.begin(), f.schedule.end());
+    Trace t = scenarios::Run(*scenario, ro);
+    if (t.outcome.status != f.outcome.status || t.outcome.message != f.outcome.message) {
+      throw Failure{kExitIo, a.name + ": the counterexample did not fail the same way when recorded"
+                                      " (is the scenario deterministic?)"};
+    }
+    const std::string path = NthPath(base, i + 1);
+    WriteTrace(t, "json", path);
+    std::cout << "failure " << (i + 1) << ": " << instrument::FormatOutcome(t) << "\n  found in schedule "
+              << (f.index + 1) << " with " << f.preemptions << " preemption(s); trace: " << path
+              << " (open it in the viewer, or `synclab replay " << path << "`)\n";
+  }
+  return report.failures.empty() ? kExitOk : kExitOutcome;
+}
+
 template <std::size_t N>
 std::vector<std::string> Names(const std::string_view (&names)[N]) {
   return {std::begin(names), std::end(names)};
@@ -320,6 +457,32 @@ int main(int argc, char** argv) {
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a trace file");
   validate_cmd->add_option("file", validate_file, kTraceFileHelp)->required();
 
+  ExploreArgs explore;
+  CLI::App* explore_cmd = app.add_subcommand("explore", "Search schedules for one that fails; write it as a trace");
+  explore_cmd->add_option("name", explore.name, "Scenario, e.g. mutex/abba-deadlock")->required();
+  explore_cmd->add_option("--strategy", explore.strategy,
+                          "dfs (every schedule within the preemption bound), random, or pct")
+      ->check(CLI::IsMember(Names(instrument::kSearchStrategyNames)));
+  AddNumber(explore_cmd, "--preemption-bound", explore.preemption_bound, 0, 1000,
+            "dfs: at most K preemptions per schedule, 0 to 1000 (default 2)")
+      ->type_name("K");
+  AddNumber(explore_cmd, "--depth", explore.depth, 1, 100, "pct: the bug depth d, 1 to 100 (default 3)")
+      ->type_name("D");
+  AddNumber(explore_cmd, "--max-schedules", explore.max_schedules, 1, last,
+            "Stop after N schedules (default: dfs until exhausted, random and pct 1000)");
+  AddNumber(explore_cmd, "--max-steps", explore.max_steps, 1, last,
+            "Cut a schedule after N scheduling points (default 1000000)");
+  AddNumber(explore_cmd, "--time-limit", explore.time_limit_s, 1, 7 * 24 * 3600, "Stop after S seconds")
+      ->type_name("S");
+  AddNumber(explore_cmd, "--seed", explore.seed, 0, last,
+            "The runs' seed (select order), and random's and pct's draws (default 1)");
+  AddNumber(explore_cmd, "--procs", explore.procs, instrument::kMinProcs, instrument::kMaxProcs,
+            "GOMAXPROCS, 1 to 256 (default: the scenario's)");
+  explore_cmd->add_flag("--all", explore.all, "Go on after the first failure and collect the distinct ones");
+  explore_cmd->add_option("-o,--output", explore.out,
+                          "Write the counterexample here (default NAME.counterexample.json, / as _); "
+                          "with --all the next ones go to FILE.2.json, ...");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -338,6 +501,7 @@ int main(int argc, char** argv) {
       code = Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
     }
     if (validate_cmd->parsed()) code = Validate(validate_file);
+    if (explore_cmd->parsed()) code = Explore(explore, *explore_cmd);
     FlushStdout();
     return code;
   } catch (const Failure& f) {

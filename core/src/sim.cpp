@@ -304,7 +304,9 @@ class SimRuntime final : public rt::Runtime {
   std::int64_t clock_ = 0;
   std::uint64_t steps_ = 0;
   int last_p_ = -1;  // rr: the P that took the last step
+  GoroutineId last_g_ = 0;  // the goroutine that took the last step
   std::vector<SimG*> candidates_;
+  std::vector<GoroutineId> candidate_ids_;  // for the chooser
   std::vector<GoroutineId> schedule_;
   std::size_t replay_pos_ = 0;
   std::string replay_error_;
@@ -577,6 +579,7 @@ SimG* SimRuntime::Decide(std::int64_t earliest) {
     schedule_.push_back(chosen->id);
   }
   last_p_ = chosen->p;
+  last_g_ = chosen->id;
   // Time never goes back: a goroutine a little behind catches up.
   clock_ = std::max(clock_, chosen->t);
   chosen->t = clock_;
@@ -598,6 +601,11 @@ SimG* SimRuntime::Choose() {
                     std::to_string(want) + " cannot take the next step (candidates:" + running + ")";
     End(Status::kFatal, "synclab: " + replay_error_, 0);
     return nullptr;
+  }
+  if (options_.chooser != nullptr) {
+    candidate_ids_.clear();
+    for (SimG* c : candidates_) candidate_ids_.push_back(c->id);
+    return candidates_.at(options_.chooser->Choose(candidate_ids_, last_g_));
   }
   if (options_.strategy == Strategy::kRoundRobin) {
     for (SimG* c : candidates_)

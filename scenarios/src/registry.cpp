@@ -96,6 +96,13 @@ extern const Scenario kClassicDiningPhilosophersTrylock;
 extern const Scenario kClassicBarbershop;
 extern const Scenario kClassicProducerConsumer;
 extern const Scenario kClassicProducerConsumerLockFirst;
+// the explorer's proofs
+extern const Scenario kProofMutex;
+extern const Scenario kProofRWMutex;
+extern const Scenario kProofWaitGroup;
+extern const Scenario kProofCond;
+extern const Scenario kProofOnce;
+extern const Scenario kProofChan;
 
 namespace {
 const Scenario* const kAll[] = {
@@ -132,6 +139,8 @@ const Scenario* const kAll[] = {
     &kClassicDiningPhilosophersOrdered, &kClassicDiningPhilosophersWaiter,
     &kClassicDiningPhilosophersTrylock, &kClassicBarbershop, &kClassicProducerConsumerLockFirst,
     &kClassicProducerConsumer,
+    // the explorer's proofs: ok on every schedule within the bound
+    &kProofMutex, &kProofRWMutex, &kProofWaitGroup, &kProofCond, &kProofOnce, &kProofChan,
 };
 }  // namespace
 

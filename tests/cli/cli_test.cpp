@@ -484,4 +484,59 @@ TEST_SUITE("cli") {
     CHECK(v.code == 1);
     CHECK(v.err.find("held by") != std::string::npos);
   }
+
+  TEST_CASE("explore exits 3 and writes a counterexample trace that replays to the same failure") {
+    Sandbox box;
+    Result r = box.Run("explore mutex/abba-deadlock -o abba.json");
+    CHECK(r.code == 3);
+    CHECK(r.out.find("explore mutex/abba-deadlock: dfs, preemption bound 2") != std::string::npos);
+    CHECK(r.out.find("exhausted: no, stopped at the first failure") != std::string::npos);
+    CHECK(r.out.find("failure 1: deadlock") != std::string::npos);
+    CHECK(r.out.find("trace: abba.json") != std::string::npos);
+    CHECK(box.Run("validate abba.json").code == 0);
+    Result replay = box.Run("run --replay abba.json -o again.json");
+    CHECK(replay.code == 3);
+    CHECK(box.Read("again.json") == box.Read("abba.json"));
+  }
+
+  TEST_CASE("explore of a proof exits 0 and says the space was exhausted") {
+    Sandbox box;
+    Result r = box.Run("explore proof/once --strategy dfs --preemption-bound 2");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("exhausted: yes") != std::string::npos);
+    CHECK(r.out.find("outcomes: ok ") != std::string::npos);
+    CHECK(r.out.find("failure") == std::string::npos);
+    CHECK_FALSE(fs::exists(box.Path("proof_once.counterexample.json")));
+  }
+
+  TEST_CASE("explore without -o names the counterexample after the scenario and --all numbers the rest") {
+    Sandbox box;
+    Result r = box.Run("explore counter/lost-update --max-schedules 50");
+    CHECK(r.code == 3);
+    CHECK(fs::exists(box.Path("counter_lost-update.counterexample.json")));
+    Result all = box.Run("explore classic/dining-philosophers --all --max-schedules 200 -o d.json");
+    CHECK(all.code == 3);
+    CHECK(fs::exists(box.Path("d.json")));
+    if (all.out.find("failure 2:") != std::string::npos) CHECK(fs::exists(box.Path("d.2.json")));
+  }
+
+  TEST_CASE("explore usage errors exit 2 with a message") {
+    Sandbox box;
+    const std::tuple<std::string, std::string> cases[] = {
+        {"explore", "name is required"},
+        {"explore nosuch/thing", "unknown scenario"},
+        {"explore proof/mutex --strategy bfs", "bfs"},
+        {"explore proof/mutex --strategy random --preemption-bound 1", "--preemption-bound applies to --strategy dfs only"},
+        {"explore proof/mutex --depth 2", "--depth applies to --strategy pct only"},
+        {"explore proof/mutex --preemption-bound -1", "not a decimal number"},
+        {"explore proof/mutex --max-schedules 0", "out of range"},
+        {"explore proof/mutex -o ''", "-o: give a file name"},
+    };
+    for (const auto& [args, message] : cases) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err.find(message) != std::string::npos);
+    }
+  }
 }

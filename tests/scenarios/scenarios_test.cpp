@@ -114,6 +114,10 @@ TEST_SUITE("scenarios sim") {
         {"classic/dining-philosophers-trylock", rt::Status::kOk},
         {"classic/barbershop", rt::Status::kOk},     {"classic/producer-consumer", rt::Status::kOk},
         {"classic/producer-consumer-lock-first", rt::Status::kDeadlock},
+        // the explorer's proofs
+        {"proof/mutex", rt::Status::kOk},            {"proof/rwmutex", rt::Status::kOk},
+        {"proof/waitgroup", rt::Status::kOk},        {"proof/cond", rt::Status::kOk},
+        {"proof/once", rt::Status::kOk},             {"proof/chan", rt::Status::kOk},
     };
     CHECK(expected.size() == scenarios::All().size());
     for (const scenarios::Scenario* s : scenarios::All()) {

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,17 @@ constexpr std::optional<Strategy> StrategyByName(std::string_view name) {
   return std::nullopt;
 }
 
+// Decides the points that have a choice, for a search over schedules (the
+// explorer): it sees the candidates (goroutine ids in P order, at least two)
+// and the goroutine that took the last step (0 before the first step), and
+// returns the index of the one to run. Replayed decisions come first; the
+// chooser, when set, takes the place of `strategy` after them.
+class Chooser {
+ public:
+  virtual ~Chooser() = default;
+  virtual std::size_t Choose(std::span<const GoroutineId> candidates, GoroutineId last) = 0;
+};
+
 struct Options {
   std::uint64_t seed = 1;
   Strategy strategy = Strategy::kRandom;
@@ -66,6 +78,7 @@ struct Options {
   // (gc() still runs one when called).
   std::int64_t gc_every_ns = 0;
   rt::Sink* sink = nullptr;
+  Chooser* chooser = nullptr;
 };
 
 struct Result {

@@ -1,0 +1,205 @@
+// Tests of the explorer (instrument/explore.h): it finds the scenarios' bugs,
+// its counterexamples replay to the same failure, it proves the proof/*
+// scenarios within their bound, and its DFS keeps its rules (the preemption
+// bound, no schedule twice, every outcome reached).
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "synclab/instrument/explore.h"
+#include "synclab/scenarios/scenario.h"
+
+using namespace synclab;
+using instrument::ExploreOptions;
+using instrument::ExploreReport;
+using instrument::SearchStrategy;
+
+namespace {
+
+ExploreReport ExploreScenario(std::string_view name, ExploreOptions o) {
+  const scenarios::Scenario* s = scenarios::Find(name);
+  REQUIRE(s != nullptr);
+  if (o.procs == 0) o.procs = s->default_procs;
+  const scenarios::Config config{};
+  return instrument::Explore([&] { s->main(config); }, o);
+}
+
+ExploreOptions Dfs(int bound, std::uint64_t max_schedules = 0) {
+  ExploreOptions o;
+  o.strategy = SearchStrategy::kDfs;
+  o.preemption_bound = bound;
+  o.max_schedules = max_schedules;
+  o.procs = 0;
+  return o;
+}
+
+// The counterexample, recorded as `synclab explore` records it, fails the same way.
+void CheckReplays(std::string_view name, const ExploreOptions& o, const instrument::FoundFailure& f) {
+  const scenarios::Scenario* s = scenarios::Find(name);
+  scenarios::RunOptions ro;
+  ro.seed = o.seed;
+  ro.procs = o.procs > 0 ? o.procs : s->default_procs;
+  ro.replay.assign(f.schedule.begin(), f.schedule.end());
+  const instrument::Trace t = scenarios::Run(*s, ro);
+  CHECK(t.outcome.status == f.outcome.status);
+  CHECK(t.outcome.message == f.outcome.message);
+  CHECK(t.schedule == ro.replay);
+}
+
+}  // namespace
+
+TEST_SUITE("explore") {
+  TEST_CASE("dfs finds each failing scenario's bug and its counterexample replays to it") {
+    struct Case {
+      std::string_view name;
+      rt::Status status;
+    };
+    const Case cases[] = {
+        {"counter/lost-update", rt::Status::kAssert},
+        {"mutex/abba-deadlock", rt::Status::kDeadlock},
+        {"once/broken-cas-once", rt::Status::kAssert},
+        {"rwmutex/recursive-rlock-deadlock", rt::Status::kDeadlock},
+        {"waitgroup/add-inside-goroutine", rt::Status::kAssert},
+        {"chan/leak", rt::Status::kLeak},
+        {"classic/dining-philosophers", rt::Status::kDeadlock},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      const ExploreOptions o = Dfs(2, 2000);
+      const ExploreReport r = ExploreScenario(c.name, o);
+      REQUIRE(r.failures.size() == 1);
+      CHECK(r.failures[0].outcome.status == c.status);
+      CHECK(r.failures[0].preemptions <= 2);
+      CHECK_FALSE(r.exhausted);
+      CheckReplays(c.name, o, r.failures[0]);
+    }
+  }
+
+  TEST_CASE("dfs proves each proof scenario within preemption bound 2 and says the space was exhausted") {
+    for (std::string_view name : {"proof/mutex", "proof/rwmutex", "proof/waitgroup", "proof/cond",
+                                  "proof/once", "proof/chan"}) {
+      CAPTURE(name);
+      const ExploreReport r = ExploreScenario(name, Dfs(2));
+      CHECK(r.failures.empty());
+      CHECK(r.exhausted);
+      CHECK_FALSE(r.hit_limit);
+      CHECK(r.schedules > 1);
+      CHECK(r.outcomes.size() == 1);
+      CHECK(r.outcomes.count("ok") == 1);
+    }
+  }
+
+  TEST_CASE("dfs never runs a schedule with more preemptions than the bound and never runs one twice") {
+    for (int bound : {0, 1, 2}) {
+      CAPTURE(bound);
+      ExploreOptions o = Dfs(bound);
+      std::set<std::vector<GoroutineId>> seen;
+      int most = 0;
+      std::uint64_t runs = 0;
+      o.on_schedule = [&](const instrument::ScheduleRun& s) {
+        runs++;
+        most = std::max(most, s.preemptions);
+        CHECK(seen.insert(s.schedule).second);
+      };
+      const ExploreReport r = ExploreScenario("proof/waitgroup", o);
+      CHECK(r.exhausted);
+      CHECK(runs == r.schedules);
+      CHECK(most == bound);  // the bound is reached, not only respected
+    }
+  }
+
+  TEST_CASE("a larger preemption bound explores a superset of the schedules") {
+    std::set<std::vector<GoroutineId>> small, large;
+    ExploreOptions o = Dfs(1);
+    o.on_schedule = [&](const instrument::ScheduleRun& s) { small.insert(s.schedule); };
+    ExploreScenario("proof/once", o);
+    o = Dfs(2);
+    o.on_schedule = [&](const instrument::ScheduleRun& s) { large.insert(s.schedule); };
+    ExploreScenario("proof/once", o);
+    CHECK(large.size() > small.size());
+    CHECK(std::includes(large.begin(), large.end(), small.begin(), small.end()));
+  }
+
+  TEST_CASE("unbounded dfs reaches every outcome of a racy program: both the lost and the kept update") {
+    auto program = [] {
+      Var<int> n{0, "n"};
+      WaitGroup wg{"wg"};
+      wg.Add(2);
+      for (int g = 0; g < 2; g++) {
+        go([&] {
+          n.Store(n.Load() + 1);
+          wg.Done();
+        });
+      }
+      wg.Wait();
+      check(n.Load() == 2, "lost");
+    };
+    ExploreOptions o = Dfs(-1);
+    o.all = true;
+    int lost = 0, kept = 0;
+    o.on_schedule = [&](const instrument::ScheduleRun& s) {
+      (s.outcome.status == rt::Status::kOk ? kept : lost)++;
+    };
+    o.procs = 2;
+    const ExploreReport r = instrument::Explore(program, o);
+    CHECK(r.exhausted);
+    CHECK(lost > 0);
+    CHECK(kept > 0);
+    REQUIRE(r.failures.size() == 1);  // one distinct failure however often it happened
+    CHECK(r.outcomes.at("assert") == std::uint64_t(lost));
+  }
+
+  TEST_CASE("with --all distinct failures are kept once each and the search goes on") {
+    ExploreOptions o = Dfs(2, 300);
+    o.all = true;
+    const ExploreReport r = ExploreScenario("counter/lost-update", o);
+    REQUIRE_FALSE(r.failures.empty());
+    std::set<std::string> keys;
+    for (const auto& f : r.failures) CHECK(keys.insert(f.key).second);
+    CHECK(r.schedules == 300);
+  }
+
+  TEST_CASE("random and pct find the ABBA deadlock and are deterministic for a seed") {
+    for (SearchStrategy s : {SearchStrategy::kRandom, SearchStrategy::kPct}) {
+      CAPTURE(instrument::Name(s));
+      ExploreOptions o;
+      o.strategy = s;
+      o.max_schedules = 500;
+      o.seed = 7;
+      const ExploreReport a = ExploreScenario("mutex/abba-deadlock", o);
+      const ExploreReport b = ExploreScenario("mutex/abba-deadlock", o);
+      REQUIRE(a.failures.size() == 1);
+      CHECK(a.failures[0].outcome.status == rt::Status::kDeadlock);
+      CHECK(a.failures[0].schedule == b.failures[0].schedule);
+      CHECK(a.schedules == b.schedules);
+      CheckReplays("mutex/abba-deadlock", o, a.failures[0]);
+    }
+  }
+
+  TEST_CASE("max-schedules and a time limit stop the search without calling it exhausted") {
+    const ExploreReport r = ExploreScenario("proof/mutex", Dfs(2, 5));
+    CHECK(r.schedules == 5);
+    CHECK_FALSE(r.exhausted);
+    ExploreOptions o = Dfs(2);
+    o.time_limit_s = 0.05;
+    o.max_steps = 1'000'000;
+    const ExploreReport t = ExploreScenario("mutex/counter", o);
+    CHECK_FALSE(t.exhausted);
+    CHECK(t.seconds < 5);
+  }
+
+  TEST_CASE("failures are the same when status message and blocked sites are") {
+    rt::Outcome a{rt::Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0, {}};
+    rt::Outcome b = a;
+    a.blocked.push_back(rt::Blocked{2, 5, trace::WaitReason::kNone, Site::current()});
+    b.blocked.push_back(rt::Blocked{3, 6, trace::WaitReason::kNone, a.blocked[0].site});
+    CHECK(instrument::DedupKey(a) == instrument::DedupKey(b));  // other goroutines, same place
+    b.blocked[0].site = Site::current();
+    CHECK(instrument::DedupKey(a) != instrument::DedupKey(b));
+    CHECK_FALSE(instrument::IsFailure(rt::Status::kOk));
+    CHECK_FALSE(instrument::IsFailure(rt::Status::kLimit));
+    CHECK(instrument::IsFailure(rt::Status::kLeak));
+  }
+}
