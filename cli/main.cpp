@@ -8,7 +8,10 @@
 //   synclab validate FILE
 //   synclab explore NAME [--strategy dfs|random|pct] [--preemption-bound K]
 //                        [--depth D] [--max-schedules N] [--max-steps N]
-//                        [--time-limit S] [--seed N] [--procs N] [--all] [-o FILE]
+//                        [--time-limit S] [--seed N] [--procs N] [--all]
+//                        [--minimize] [--why] [-o FILE]
+//                        [--shard K/N --report FILE | --jobs N]
+//   synclab explore --merge FILES... [-o FILE] [--minimize] [--why]
 //
 // Exit status: 0 ok (explore: nothing failed within the bounds); 3 the run ended in deadlock, fatal, panic, leak, assert
 // or limit (the trace is still written); 2 usage errors; 1 I/O errors and bad
@@ -20,8 +23,12 @@
 #include <cstdio>
 #include <cstring>
 #include <chrono>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <tuple>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -250,7 +257,13 @@ struct ExploreArgs {
   std::uint64_t seed = 1;
   int procs = 0;
   bool all = false;
+  bool minimize = false;
+  bool why = false;
   std::string out;
+  std::string shard;   // "K/N"
+  std::string report;  // write the part's report here instead of traces
+  int jobs = 1;
+  std::vector<std::string> merge;
 };
 
 // The n-th (1-based) counterexample's file: FILE, then FILE.2.json, ...
@@ -288,12 +301,284 @@ class ExploreProgress {
   std::chrono::steady_clock::time_point next_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
 };
 
-int Explore(const ExploreArgs& a, const CLI::App& cmd) {
+// --why: where the failure became inevitable, and the choice that avoids it.
+void PrintWhy(const std::function<void()>& program, const instrument::ExploreOptions& o,
+              const instrument::FoundFailure& f, const Trace& t) {
+  const instrument::NoReturn n = instrument::PointOfNoReturn(program, o, f);
+  const std::vector<std::uint64_t> at = instrument::DecisionEvents(program, o, f.schedule);
+  const std::string outcome(rt::Name(f.outcome.status));
+  auto event = [&](std::size_t decision) {
+    const std::uint64_t seq = decision < at.size() ? at[decision] : t.events.size();
+    std::string s = "event " + std::to_string(seq);
+    if (seq < t.events.size()) {
+      const instrument::TraceEvent& e = t.events[seq];
+      s += " (G" + std::to_string(e.g) + " " + std::string(trace::Name(e.kind));
+      if (e.site > 0 && e.site <= t.sites.size()) {
+        const instrument::SiteInfo& site = t.sites[e.site - 1];
+        s += " at " + site.file.substr(site.file.rfind('/') + 1) + ":" + std::to_string(site.line);
+      }
+      s += ")";
+    }
+    return s;
+  };
+  if (n.decision == 0) {
+    std::cout << "why: every schedule within the bound ends in " << outcome
+              << " this way: it is certain from the start (" << n.schedules << " schedules run)\n";
+    return;
+  }
+  std::cout << "why: the point of no return is decision " << n.decision << " of " << f.schedule.size()
+            << ", before " << event(n.decision) << ": from there every schedule within the bound ends in "
+            << outcome << " (" << n.schedules << " schedules run)\n";
+  const std::size_t d = n.decision - 1;
+  if (d < n.escape.size() && d < f.schedule.size()) {
+    std::cout << "  the choice that saves it: at decision " << d << ", before " << event(d) << ", run G"
+              << n.escape[d] << " instead of G" << f.schedule[d] << " (that schedule ends "
+              << rt::Name(n.escape_outcome.status) << ")\n";
+  } else {
+    // The search before the point ran out of schedules: the point is proven,
+    // but it may be later than the true one.
+    std::cout << "  (the search one choice earlier stopped at its limit before it found a way out:"
+                 " raise --max-schedules to look further)\n";
+  }
+}
+
+instrument::SearchSpec SpecOf(const std::string& scenario, const instrument::ExploreOptions& o) {
+  return {scenario, o.strategy, o.preemption_bound, o.pct_depth, o.seed, o.procs,
+          o.max_steps, o.max_schedules, o.shard, o.shards};
+}
+instrument::ExploreOptions OptionsOf(const instrument::SearchSpec& s) {
+  instrument::ExploreOptions o;
+  o.strategy = s.strategy;
+  o.preemption_bound = s.preemption_bound;
+  o.pct_depth = s.pct_depth;
+  o.seed = s.seed;
+  o.procs = s.procs;
+  o.max_steps = s.max_steps;
+  o.max_schedules = s.max_schedules;
+  return o;
+}
+
+std::string ReadText(const std::string& path) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Failure{kExitIo, "cannot read " + path + Reason(errno)};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  errno = 0;
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw Failure{kExitIo, "cannot write " + path + Reason(errno)};
+}
+
+// --merge: the parts of one search, each once.
+instrument::PartReport MergeParts(const std::vector<std::string>& files) {
+  std::vector<instrument::PartReport> parts;
+  std::vector<instrument::ExploreReport> reports;
+  std::vector<bool> have;
+  for (const std::string& file : files) {
+    instrument::PartReport p;
+    try {
+      p = instrument::ParseReportJson(ReadText(file));
+    } catch (const std::runtime_error& e) {
+      throw Failure{kExitIo, file + ": " + e.what()};
+    }
+    if (!parts.empty()) {
+      instrument::SearchSpec want = parts[0].spec;
+      want.shard = p.spec.shard;
+      if (!(p.spec == want)) {
+        throw Failure{kExitIo, file + ": a part of another search than " + files[0] +
+                                   " (scenario, strategy, bounds, seed, procs and shards must agree)"};
+      }
+    }
+    have.resize(std::size_t(p.spec.shards));
+    if (have[std::size_t(p.spec.shard)]) {
+      throw Failure{kExitIo, file + ": part " + std::to_string(p.spec.shard + 1) + "/" +
+                                 std::to_string(p.spec.shards) + " is given twice"};
+    }
+    have[std::size_t(p.spec.shard)] = true;
+    reports.push_back(p.report);
+    parts.push_back(std::move(p));
+  }
+  instrument::PartReport all{parts[0].spec, instrument::MergeReports(reports)};
+  all.spec.shard = 0;
+  all.spec.shards = 1;
+  const auto missing = std::count(have.begin(), have.end(), false);
+  if (missing > 0) {
+    std::cerr << "synclab: explore --merge: " << missing << " of " << have.size()
+              << " parts are missing: the result covers only part of the space\n";
+    all.report.exhausted = false;
+  }
+  return all;
+}
+
+// --jobs N: this command N times as parts 1/N ... N/N, in parallel, merged.
+instrument::PartReport RunJobs(int jobs, const std::vector<std::string>& argv) {
+  char dir_template[] = "/tmp/synclab-jobs-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) throw Failure{kExitIo, "cannot make a temporary directory" + Reason(errno)};
+  const std::string dir = dir_template;
+  std::vector<pid_t> pids;
+  std::vector<std::string> reports;
+  for (int k = 0; k < jobs; k++) {
+    const std::string report = dir + "/part" + std::to_string(k + 1) + ".json";
+    const std::string log = dir + "/part" + std::to_string(k + 1) + ".log";
+    std::vector<std::string> args;  // argv without --jobs: each job is one part
+    for (std::size_t i = 0; i < argv.size(); i++) {
+      if (argv[i] == "--jobs") {
+        i++;
+      } else if (argv[i].rfind("--jobs=", 0) != 0) {
+        args.push_back(argv[i]);
+      }
+    }
+    args.insert(args.end(), {"--shard", std::to_string(k + 1) + "/" + std::to_string(jobs), "--report", report});
+    std::vector<char*> cargs;
+    for (std::string& x : args) cargs.push_back(x.data());
+    cargs.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) throw Failure{kExitIo, "cannot start a job" + Reason(errno)};
+    if (pid == 0) {
+      if (std::freopen("/dev/null", "w", stdout) == nullptr || std::freopen(log.c_str(), "w", stderr) == nullptr) _exit(1);
+      ::execv("/proc/self/exe", cargs.data());
+      _exit(127);
+    }
+    pids.push_back(pid);
+    reports.push_back(report);
+  }
+  std::string failed;
+  for (std::size_t k = 0; k < pids.size(); k++) {
+    int status = 0;
+    ::waitpid(pids[k], &status, 0);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code != kExitOk && code != kExitOutcome && failed.empty()) {
+      failed = "job " + std::to_string(k + 1) + "/" + std::to_string(jobs) + " failed: " +
+               ReadText(dir + "/part" + std::to_string(k + 1) + ".log");
+    }
+  }
+  if (!failed.empty()) throw Failure{kExitIo, failed};
+  instrument::PartReport merged = MergeParts(reports);
+  std::filesystem::remove_all(dir);
+  return merged;
+}
+
+// The summary, then each counterexample recorded as a trace (and minimized
+// and explained when asked).
+int ReportSearch(const instrument::PartReport& part, const scenarios::Scenario& scenario, const ExploreArgs& a) {
+  const instrument::ExploreReport& report = part.report;
+  instrument::ExploreOptions o = OptionsOf(part.spec);
+  const std::string strategy(instrument::Name(o.strategy));
+  std::cout << "explore " << scenario.name << ": " << strategy;
+  if (o.strategy == instrument::SearchStrategy::kDfs) std::cout << ", preemption bound " << o.preemption_bound;
+  if (o.strategy == instrument::SearchStrategy::kPct) std::cout << ", depth " << o.pct_depth;
+  std::cout << ", procs " << o.procs << ", seed " << o.seed;
+  if (part.spec.shards > 1) std::cout << ", part " << (part.spec.shard + 1) << "/" << part.spec.shards;
+  std::cout << '\n';
+  std::cout << "schedules: " << report.schedules << " (" << report.steps << " scheduling points)\n";
+  std::cout << "outcomes:";
+  for (const auto& [status, n] : report.outcomes) std::cout << ' ' << status << ' ' << n;
+  std::cout << '\n';
+  if (o.strategy == instrument::SearchStrategy::kDfs) {
+    std::cout << "exhausted: "
+              << (report.exhausted ? "yes, every schedule within the bound was run"
+                  : !report.failures.empty() && !a.all ? "no, stopped at the first failure"
+                                                       : "no, stopped at a limit")
+              << '\n';
+  }
+  if (report.hit_limit) {
+    std::cout << "note: some schedules reached --max-steps " << o.max_steps << " and were cut there\n";
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", report.seconds);
+  std::cout << "time: " << seconds << " s\n";
+  if (!a.report.empty()) {
+    WriteText(a.report, instrument::ReportJson(part));
+    std::cout << "report: " << a.report << " (combine the parts with `synclab explore --merge`)\n";
+    return report.failures.empty() ? kExitOk : kExitOutcome;
+  }
+
+  const std::string base = !a.out.empty() ? a.out : [&] {
+    std::string n(scenario.name);
+    std::replace(n.begin(), n.end(), '/', '_');
+    return n + ".counterexample.json";
+  }();
+  const scenarios::Config config{};
+  auto program = [&] { scenario.main(config); };
+  for (std::size_t i = 0; i < report.failures.size(); i++) {
+    instrument::FoundFailure f = report.failures[i];
+    if (a.minimize) {
+      const instrument::FoundFailure m = instrument::Minimize(program, o, f);
+      std::cout << "minimized: " << f.preemptions << " -> " << m.preemptions << " preemption(s), " << f.steps
+                << " -> " << m.steps << " scheduling points\n";
+      f = m;
+    }
+    scenarios::RunOptions ro;
+    ro.seed = o.seed;
+    ro.procs = o.procs;
+    ro.replay.assign(f.schedule.begin(), f.schedule.end());
+    Trace t;
+    try {
+      t = scenarios::Run(scenario, ro);
+    } catch (const sim::ReplayError& e) {
+      throw Failure{kExitIo, std::string(scenario.name) + ": the counterexample does not replay: " + e.what()};
+    }
+    if (t.outcome.status != f.outcome.status || t.outcome.message != f.outcome.message) {
+      throw Failure{kExitIo, std::string(scenario.name) +
+                                 ": the counterexample did not fail the same way when recorded"
+                                 " (is the scenario deterministic?)"};
+    }
+    const std::string path = NthPath(base, i + 1);
+    WriteTrace(t, "json", path);
+    std::cout << "failure " << (i + 1) << ": " << instrument::FormatOutcome(t) << "\n  found in schedule "
+              << (f.index + 1) << " with " << f.preemptions << " preemption(s); trace: " << path
+              << " (open it in the viewer, or `synclab replay " << path << "`)\n";
+    if (a.why) PrintWhy(program, o, f, t);
+  }
+  return report.failures.empty() ? kExitOk : kExitOutcome;
+}
+
+// "K/N", 1 <= K <= N <= 4096: the part to search.
+std::pair<int, int> ParseShard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  auto num = [](std::string_view v) {
+    int n = 0;
+    if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+    std::from_chars(v.data(), v.data() + v.size(), n);
+    return n;
+  };
+  const int k = slash == std::string::npos ? -1 : num(std::string_view(text).substr(0, slash));
+  const int n = slash == std::string::npos ? -1 : num(std::string_view(text).substr(slash + 1));
+  if (k < 1 || n < 1 || n > 4096 || k > n) {
+    throw Failure{kExitUsage, "--shard " + instrument::QuoteShort(text) + ": give K/N with 1 <= K <= N <= 4096"};
+  }
+  return {k - 1, n};
+}
+
+int Explore(const ExploreArgs& a, const CLI::App& cmd, const std::vector<std::string>& argv) {
+  if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name"};
+  if (!a.merge.empty()) {
+    for (const char* flag : {"--strategy", "--preemption-bound", "--depth", "--max-schedules", "--max-steps",
+                             "--time-limit", "--seed", "--procs", "--shard", "--jobs", "--report"}) {
+      if (cmd.count(flag) > 0) throw Failure{kExitUsage, std::string(flag) + " cannot be combined with --merge (the reports say)"};
+    }
+    if (!a.name.empty()) throw Failure{kExitUsage, "give a scenario NAME or --merge FILES, not both"};
+    const instrument::PartReport merged = MergeParts(a.merge);
+    const scenarios::Scenario* scenario = scenarios::Find(merged.spec.scenario);
+    if (scenario == nullptr) {
+      throw Failure{kExitIo, a.merge[0] + ": unknown scenario " + instrument::QuoteShort(merged.spec.scenario)};
+    }
+    return ReportSearch(merged, *scenario, a);
+  }
+  if (a.name.empty()) throw Failure{kExitUsage, "explore: give a scenario NAME (see `synclab list`) or --merge FILES"};
   const scenarios::Scenario* scenario = scenarios::Find(a.name);
   if (scenario == nullptr) {
     throw Failure{kExitUsage, "unknown scenario " + instrument::QuoteShort(a.name) + " (see `synclab list`)"};
   }
-  if (cmd.count("--output") > 0 && a.out.empty()) throw Failure{kExitUsage, "-o: give a file name"};
+  if (cmd.count("--report") > 0 && a.report.empty()) throw Failure{kExitUsage, "--report: give a file name"};
+  if (a.jobs > 1 && (cmd.count("--shard") > 0 || cmd.count("--report") > 0)) {
+    throw Failure{kExitUsage, "--jobs runs the parts itself: leave out --shard and --report"};
+  }
   instrument::ExploreOptions o;
   o.strategy = *instrument::SearchStrategyByName(a.strategy);  // CLI11 checked the name
   if (cmd.count("--preemption-bound") > 0 && o.strategy != instrument::SearchStrategy::kDfs) {
@@ -310,64 +595,22 @@ int Explore(const ExploreArgs& a, const CLI::App& cmd) {
   o.seed = a.seed;
   o.procs = a.procs > 0 ? a.procs : scenario->default_procs;
   o.all = a.all;
+  if (!a.shard.empty()) std::tie(o.shard, o.shards) = ParseShard(a.shard);
+  if (a.jobs > 1) return ReportSearch(RunJobs(a.jobs, argv), *scenario, a);
+
   ExploreProgress progress;
   o.progress = [&progress](const instrument::ExploreReport& r) { progress(r); };
   o.progress_every = 16;
   const scenarios::Config config{};
-  instrument::ExploreReport report;
+  instrument::PartReport part{SpecOf(std::string(scenario->name), o), {}};
   try {
-    report = instrument::Explore([&] { scenario->main(config); }, o);
+    part.report = instrument::Explore([&] { scenario->main(config); }, o);
   } catch (const std::runtime_error& e) {
     progress.Done();
     throw Failure{kExitIo, a.name + ": " + e.what()};
   }
   progress.Done();
-
-  std::cout << "explore " << a.name << ": " << a.strategy;
-  if (o.strategy == instrument::SearchStrategy::kDfs) std::cout << ", preemption bound " << o.preemption_bound;
-  if (o.strategy == instrument::SearchStrategy::kPct) std::cout << ", depth " << o.pct_depth;
-  std::cout << ", procs " << o.procs << ", seed " << o.seed << '\n';
-  std::cout << "schedules: " << report.schedules << " (" << report.steps << " scheduling points)\n";
-  std::cout << "outcomes:";
-  for (const auto& [status, n] : report.outcomes) std::cout << ' ' << status << ' ' << n;
-  std::cout << '\n';
-  if (o.strategy == instrument::SearchStrategy::kDfs) {
-    std::cout << "exhausted: "
-              << (report.exhausted ? "yes, every schedule within the bound was run"
-                  : !report.failures.empty() && !o.all ? "no, stopped at the first failure"
-                                                       : "no, stopped at a limit")
-              << '\n';
-  }
-  if (report.hit_limit) {
-    std::cout << "note: some schedules reached --max-steps " << o.max_steps << " and were cut there\n";
-  }
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f", report.seconds);
-  std::cout << "time: " << seconds << " s\n";
-
-  const std::string base = !a.out.empty() ? a.out : [&] {
-    std::string n(a.name);
-    std::replace(n.begin(), n.end(), '/', '_');
-    return n + ".counterexample.json";
-  }();
-  for (std::size_t i = 0; i < report.failures.size(); i++) {
-    const instrument::FoundFailure& f = report.failures[i];
-    scenarios::RunOptions ro;
-    ro.seed = o.seed;
-    ro.procs = o.procs;
-    ro.replay.assign(f.schedule.begin(), f.schedule.end());
-    Trace t = scenarios::Run(*scenario, ro);
-    if (t.outcome.status != f.outcome.status || t.outcome.message != f.outcome.message) {
-      throw Failure{kExitIo, a.name + ": the counterexample did not fail the same way when recorded"
-                                      " (is the scenario deterministic?)"};
-    }
-    const std::string path = NthPath(base, i + 1);
-    WriteTrace(t, "json", path);
-    std::cout << "failure " << (i + 1) << ": " << instrument::FormatOutcome(t) << "\n  found in schedule "
-              << (f.index + 1) << " with " << f.preemptions << " preemption(s); trace: " << path
-              << " (open it in the viewer, or `synclab replay " << path << "`)\n";
-  }
-  return report.failures.empty() ? kExitOk : kExitOutcome;
+  return ReportSearch(part, *scenario, a);
 }
 
 template <std::size_t N>
@@ -459,7 +702,7 @@ int main(int argc, char** argv) {
 
   ExploreArgs explore;
   CLI::App* explore_cmd = app.add_subcommand("explore", "Search schedules for one that fails; write it as a trace");
-  explore_cmd->add_option("name", explore.name, "Scenario, e.g. mutex/abba-deadlock")->required();
+  explore_cmd->add_option("name", explore.name, "Scenario, e.g. mutex/abba-deadlock");
   explore_cmd->add_option("--strategy", explore.strategy,
                           "dfs (every schedule within the preemption bound), random, or pct")
       ->check(CLI::IsMember(Names(instrument::kSearchStrategyNames)));
@@ -479,9 +722,25 @@ int main(int argc, char** argv) {
   AddNumber(explore_cmd, "--procs", explore.procs, instrument::kMinProcs, instrument::kMaxProcs,
             "GOMAXPROCS, 1 to 256 (default: the scenario's)");
   explore_cmd->add_flag("--all", explore.all, "Go on after the first failure and collect the distinct ones");
+  explore_cmd->add_flag("--minimize", explore.minimize,
+                        "Shorten each counterexample to the fewest preemptions, then steps, that fail the same way");
+  explore_cmd->add_flag("--why", explore.why,
+                        "Print each failure's point of no return and the choice one step earlier that avoids it");
   explore_cmd->add_option("-o,--output", explore.out,
                           "Write the counterexample here (default NAME.counterexample.json, / as _); "
                           "with --all the next ones go to FILE.2.json, ...");
+  explore_cmd->add_option("--shard", explore.shard,
+                          "Search only part K of N (1-based) of the space; N parts cover it without overlap")
+      ->type_name("K/N");
+  explore_cmd->add_option("--report", explore.report,
+                          "Write this part's result here (for --merge) instead of counterexample traces")
+      ->type_name("FILE");
+  AddNumber(explore_cmd, "--jobs", explore.jobs, 1, 1024, "Run N parts at once on this machine and merge them")
+      ->type_name("N");
+  explore_cmd->add_option("--merge", explore.merge,
+                          "Combine the reports of a search's parts, then write its counterexamples")
+      ->type_name("FILES")
+      ->expected(1, -1);
 
   try {
     app.parse(argc, argv);
@@ -501,7 +760,7 @@ int main(int argc, char** argv) {
       code = Replay(replay_file, from, to_opt->count() ? std::optional(to) : std::nullopt, interactive);
     }
     if (validate_cmd->parsed()) code = Validate(validate_file);
-    if (explore_cmd->parsed()) code = Explore(explore, *explore_cmd);
+    if (explore_cmd->parsed()) code = Explore(explore, *explore_cmd, std::vector<std::string>(argv, argv + argc));
     FlushStdout();
     return code;
   } catch (const Failure& f) {

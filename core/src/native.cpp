@@ -444,11 +444,12 @@ class NativeRun final : public rt::Runtime {
     rt::Emit(EventKind::kGoWork, 0, site, ns);
     BusyFor(ns);
   }
-  void CheckFailed(std::string_view message, const Site&) override {
+  void CheckFailed(std::string_view message, const Site& site) override {
     std::lock_guard l(mu_);
     if (first_check_failure_.empty()) {
       first_check_failure_ = "assertion failed: " + std::string(message);
       check_g_ = rt::CurrentId();
+      check_site_ = site;
     }
   }
 
@@ -478,6 +479,7 @@ class NativeRun final : public rt::Runtime {
   rt::Outcome outcome_;
   std::string first_check_failure_;
   GoroutineId check_g_ = 0;
+  Site check_site_{};
 
   // Timer callbacks run as the runtime (goroutine 0), traced by the run's sink.
   G timer_g_;
@@ -636,7 +638,7 @@ Result NativeRun::Run(const std::function<void()>& main) {
     // never tell); a failed check outranks a leak.
     std::vector<rt::Blocked> blocked = BlockedLocked();
     if (!first_check_failure_.empty()) {
-      outcome_ = {Status::kAssert, first_check_failure_, check_g_, {}};
+      outcome_ = {Status::kAssert, first_check_failure_, check_g_, check_site_, {}};
     } else if (!blocked.empty()) {
       outcome_.status = Status::kLeak;
       outcome_.message = "goroutine leak: " + std::to_string(blocked.size()) +

@@ -211,10 +211,11 @@ class SimRuntime final : public rt::Runtime {
   void Sleep(std::int64_t ns, const Site& site) override;
   void Gosched(const Site& site) override;
   void Work(std::int64_t ns, const Site& site) override;
-  void CheckFailed(std::string_view message, const Site&) override {
+  void CheckFailed(std::string_view message, const Site& site) override {
     if (check_failure_.empty()) {
       check_failure_ = "assertion failed: " + std::string(message);
       check_g_ = cur_->id;
+      check_site_ = site;
     }
   }
 
@@ -316,6 +317,7 @@ class SimRuntime final : public rt::Runtime {
   rt::Outcome outcome_;
   std::string check_failure_;
   GoroutineId check_g_ = 0;
+  Site check_site_{};
 };
 
 // --- goroutine lifecycle ---------------------------------------------------
@@ -367,6 +369,7 @@ void SimRuntime::Finish(SimG* g) {
     std::vector<rt::Blocked> blocked = Blocked(/*skip_sleepers=*/true);
     if (!check_failure_.empty()) {
       End(Status::kAssert, check_failure_, check_g_);
+      outcome_.site = check_site_;
     } else if (!blocked.empty()) {
       End(Status::kLeak,
           "goroutine leak: " + std::to_string(blocked.size()) +

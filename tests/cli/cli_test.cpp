@@ -491,7 +491,7 @@ TEST_SUITE("cli") {
     CHECK(r.code == 3);
     CHECK(r.out.find("explore mutex/abba-deadlock: dfs, preemption bound 2") != std::string::npos);
     CHECK(r.out.find("exhausted: no, stopped at the first failure") != std::string::npos);
-    CHECK(r.out.find("failure 1: deadlock") != std::string::npos);
+    CHECK(r.out.find("failure 1: outcome: deadlock") != std::string::npos);
     CHECK(r.out.find("trace: abba.json") != std::string::npos);
     CHECK(box.Run("validate abba.json").code == 0);
     Result replay = box.Run("run --replay abba.json -o again.json");
@@ -538,5 +538,60 @@ TEST_SUITE("cli") {
       CHECK(r.code == 2);
       CHECK(r.err.find(message) != std::string::npos);
     }
+  }
+
+  TEST_CASE("explore --jobs runs the parts at once and finds what one job finds") {
+    Sandbox box;
+    Result one = box.Run("explore proof/waitgroup");
+    Result two = box.Run("explore proof/waitgroup --jobs 2");
+    CHECK(one.code == 0);
+    CHECK(two.code == 0);
+    auto line = [](const std::string& out, const std::string& head) {
+      const std::size_t at = out.find(head);
+      return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at) - at);
+    };
+    CHECK_FALSE(line(one.out, "schedules: ").empty());
+    CHECK(line(one.out, "schedules: ") == line(two.out, "schedules: "));
+    CHECK(line(two.out, "exhausted: ") == "exhausted: yes, every schedule within the bound was run");
+    Result bug = box.Run("explore mutex/abba-deadlock --jobs 2 -o abba.json");
+    CHECK(bug.code == 3);
+    CHECK(box.Run("validate abba.json").code == 0);
+  }
+
+  TEST_CASE("explore --shard parts written with --report merge into the whole search") {
+    Sandbox box;
+    for (int k = 1; k <= 3; k++) {
+      Result r = box.Run("explore proof/once --shard " + std::to_string(k) + "/3 --report p" + std::to_string(k) + ".json");
+      CHECK(r.code == 0);
+      CHECK(r.out.find("part " + std::to_string(k) + "/3") != std::string::npos);
+    }
+    Result merged = box.Run("explore --merge p1.json p2.json p3.json");
+    Result whole = box.Run("explore proof/once");
+    CHECK(merged.code == 0);
+    CHECK(merged.out.find("exhausted: yes") != std::string::npos);
+    const std::size_t a = merged.out.find("schedules: "), b = whole.out.find("schedules: ");
+    REQUIRE(a != std::string::npos);
+    REQUIRE(b != std::string::npos);
+    CHECK(merged.out.substr(a, merged.out.find('\n', a) - a) == whole.out.substr(b, whole.out.find('\n', b) - b));
+    Result partial = box.Run("explore --merge p1.json p3.json");
+    CHECK(partial.code == 0);
+    CHECK(partial.err.find("1 of 3 parts are missing") != std::string::npos);
+    CHECK(partial.out.find("exhausted: no") != std::string::npos);
+    Result twice = box.Run("explore --merge p1.json p1.json");
+    CHECK(twice.code == 1);
+    CHECK(twice.err.find("p1.json: part 1/3 is given twice") != std::string::npos);
+    REQUIRE(box.Run("explore proof/mutex --shard 1/3 --report other.json").code == 0);
+    Result other = box.Run("explore --merge p1.json other.json");
+    CHECK(other.code == 1);
+    CHECK(other.err.find("other.json: a part of another search") != std::string::npos);
+    box.Write("bad.json", "{\"format\": \"synclab-trace\"}");
+    Result bad = box.Run("explore --merge bad.json");
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("bad.json: not a synclab explore report") != std::string::npos);
+    Result usage = box.Run("explore proof/once --shard 4/3 --report x.json");
+    CHECK(usage.code == 2);
+    CHECK(usage.err.find("1 <= K <= N") != std::string::npos);
+    CHECK(box.Run("explore --merge p1.json --seed 3").code == 2);
+    CHECK(box.Run("explore proof/once --jobs 2 --shard 1/2").code == 2);
   }
 }

@@ -102,6 +102,7 @@ TEST_SUITE("explore") {
         runs++;
         most = std::max(most, s.preemptions);
         CHECK(seen.insert(s.schedule).second);
+        return true;
       };
       const ExploreReport r = ExploreScenario("proof/waitgroup", o);
       CHECK(r.exhausted);
@@ -113,10 +114,10 @@ TEST_SUITE("explore") {
   TEST_CASE("a larger preemption bound explores a superset of the schedules") {
     std::set<std::vector<GoroutineId>> small, large;
     ExploreOptions o = Dfs(1);
-    o.on_schedule = [&](const instrument::ScheduleRun& s) { small.insert(s.schedule); };
+    o.on_schedule = [&](const instrument::ScheduleRun& s) { return small.insert(s.schedule).second; };
     ExploreScenario("proof/once", o);
     o = Dfs(2);
-    o.on_schedule = [&](const instrument::ScheduleRun& s) { large.insert(s.schedule); };
+    o.on_schedule = [&](const instrument::ScheduleRun& s) { return large.insert(s.schedule).second; };
     ExploreScenario("proof/once", o);
     CHECK(large.size() > small.size());
     CHECK(std::includes(large.begin(), large.end(), small.begin(), small.end()));
@@ -141,6 +142,7 @@ TEST_SUITE("explore") {
     int lost = 0, kept = 0;
     o.on_schedule = [&](const instrument::ScheduleRun& s) {
       (s.outcome.status == rt::Status::kOk ? kept : lost)++;
+      return true;
     };
     o.procs = 2;
     const ExploreReport r = instrument::Explore(program, o);
@@ -190,6 +192,15 @@ TEST_SUITE("explore") {
     CHECK(t.seconds < 5);
   }
 
+  TEST_CASE("failed checks are the same failure when their site is whatever values their messages show") {
+    const Site here = Site::current();
+    const rt::Outcome c{rt::Status::kAssert, "assertion failed: count = 7, want 8", 2, here, {}};
+    rt::Outcome d{rt::Status::kAssert, "assertion failed: count = 5, want 8", 3, here, {}};
+    CHECK(instrument::DedupKey(c) == instrument::DedupKey(d));
+    d.site = Site::current();
+    CHECK(instrument::DedupKey(c) != instrument::DedupKey(d));
+  }
+
   TEST_CASE("failures are the same when status message and blocked sites are") {
     rt::Outcome a{rt::Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0, {}};
     rt::Outcome b = a;
@@ -201,5 +212,153 @@ TEST_SUITE("explore") {
     CHECK_FALSE(instrument::IsFailure(rt::Status::kOk));
     CHECK_FALSE(instrument::IsFailure(rt::Status::kLimit));
     CHECK(instrument::IsFailure(rt::Status::kLeak));
+  }
+
+  TEST_CASE("minimize keeps the failure and never lengthens it and no schedule with fewer preemptions fails so") {
+    for (std::string_view name : {"mutex/abba-deadlock", "counter/lost-update", "once/broken-cas-once"}) {
+      CAPTURE(name);
+      const scenarios::Scenario* s = scenarios::Find(name);
+      const scenarios::Config config{};
+      auto program = [&] { s->main(config); };
+      ExploreOptions o = Dfs(2, 2000);
+      o.procs = s->default_procs;
+      // Start from a failure found late, so that there is something to shorten.
+      o.strategy = SearchStrategy::kRandom;
+      o.seed = 3;
+      const ExploreReport r = instrument::Explore(program, o);
+      REQUIRE(r.failures.size() == 1);
+      const instrument::FoundFailure& f = r.failures[0];
+      const instrument::FoundFailure m = instrument::Minimize(program, o, f);
+      CHECK(m.key == f.key);
+      CHECK(m.preemptions <= f.preemptions);
+      if (m.preemptions == f.preemptions) CHECK(m.steps <= f.steps);
+      CheckReplays(name, o, m);
+      if (m.preemptions > 0) {
+        ExploreOptions fewer = Dfs(m.preemptions - 1, 20000);
+        fewer.procs = o.procs;
+        fewer.all = true;
+        const ExploreReport below = instrument::Explore(program, fewer);
+        for (const auto& g : below.failures) CHECK(g.key != f.key);
+      }
+    }
+  }
+
+  TEST_CASE("the point of no return: every schedule from it fails and one choice earlier there is a way out") {
+    {
+      const std::string_view name = "counter/lost-update";
+      CAPTURE(name);
+      const scenarios::Scenario* s = scenarios::Find(name);
+      const scenarios::Config config{};
+      auto program = [&] { s->main(config); };
+      ExploreOptions o = Dfs(2, 2000);
+      o.procs = s->default_procs;
+      const ExploreReport r = instrument::Explore(program, o);
+      REQUIRE(r.failures.size() == 1);
+      const instrument::FoundFailure& f = r.failures[0];
+      const instrument::NoReturn n = instrument::PointOfNoReturn(program, o, f);
+      REQUIRE(n.decision > 0);  // the update need not be lost
+      REQUIRE(n.decision <= f.schedule.size());
+      // From the point on, nothing but this failure.
+      ExploreOptions from = Dfs(2, 20000);
+      from.procs = o.procs;
+      from.prefix.assign(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(n.decision));
+      from.all = true;
+      const ExploreReport after = instrument::Explore(program, from);
+      CHECK(after.exhausted);
+      REQUIRE(after.failures.size() == 1);
+      CHECK(after.failures[0].key == f.key);
+      CHECK(after.outcomes.size() == 1);
+      // One decision earlier, the escape shares the prefix and then chooses otherwise.
+      const std::size_t d = n.decision - 1;
+      REQUIRE(n.escape.size() > d);
+      CHECK(std::equal(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(d), n.escape.begin()));
+      CHECK(n.escape[d] != f.schedule[d]);
+      CHECK(instrument::DedupKey(n.escape_outcome) != f.key);
+      // Each decision falls before an event of the counterexample's trace, in order.
+      const std::vector<std::uint64_t> at = instrument::DecisionEvents(program, o, f.schedule);
+      CHECK(at.size() == f.schedule.size());
+      CHECK(std::is_sorted(at.begin(), at.end()));
+    }
+  }
+
+  TEST_CASE("the parts of a sharded search are disjoint and add up to the whole search") {
+    for (SearchStrategy strategy : {SearchStrategy::kDfs, SearchStrategy::kRandom}) {
+      CAPTURE(instrument::Name(strategy));
+      ExploreOptions o = Dfs(2);
+      o.strategy = strategy;
+      o.max_schedules = strategy == SearchStrategy::kDfs ? 0 : 60;
+      std::multiset<std::vector<GoroutineId>> whole, parts;
+      o.on_schedule = [&](const instrument::ScheduleRun& s) { whole.insert(s.schedule); return true; };
+      const ExploreReport all = ExploreScenario("proof/waitgroup", o);
+      std::vector<ExploreReport> reports;
+      for (int k = 0; k < 3; k++) {
+        o.shard = k;
+        o.shards = 3;
+        o.on_schedule = [&](const instrument::ScheduleRun& s) { parts.insert(s.schedule); return true; };
+        reports.push_back(ExploreScenario("proof/waitgroup", o));
+        CHECK(reports.back().schedules > 0);  // each part has some of the space
+      }
+      const ExploreReport merged = instrument::MergeReports(reports);
+      CHECK(merged.schedules == all.schedules);
+      CHECK(merged.steps == all.steps);
+      CHECK(merged.outcomes == all.outcomes);
+      CHECK(merged.exhausted == all.exhausted);
+      CHECK(parts == whole);  // the same schedules, none twice
+    }
+  }
+
+  TEST_CASE("a point of no return at decision 0 means every schedule fails so") {
+    // mutex/abba-deadlock holds each lock across 5 us of work: on 2 Ps both
+    // goroutines always take their first lock before either wants its second.
+    const scenarios::Scenario* s = scenarios::Find("mutex/abba-deadlock");
+    const scenarios::Config config{};
+    auto program = [&] { s->main(config); };
+    ExploreOptions o = Dfs(2);
+    o.procs = s->default_procs;
+    o.all = true;
+    const ExploreReport r = instrument::Explore(program, o);
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.exhausted);
+    CHECK(r.outcomes.size() == 1);  // deadlock, every time
+    CHECK(instrument::PointOfNoReturn(program, o, r.failures[0]).decision == 0);
+  }
+
+  TEST_CASE("a part report survives its JSON and a bad one is rejected with the field named") {
+    ExploreOptions o = Dfs(2, 50);
+    o.all = true;
+    instrument::PartReport p;
+    p.spec = {"counter/lost-update", SearchStrategy::kDfs, 2, 3, 9, 2, 1000, 50, 1, 4};
+    p.report = ExploreScenario("counter/lost-update", o);
+    REQUIRE_FALSE(p.report.failures.empty());
+    const instrument::PartReport q = instrument::ParseReportJson(instrument::ReportJson(p));
+    CHECK(q.spec == p.spec);
+    CHECK(q.report.schedules == p.report.schedules);
+    CHECK(q.report.outcomes == p.report.outcomes);
+    REQUIRE(q.report.failures.size() == p.report.failures.size());
+    CHECK(q.report.failures[0].schedule == p.report.failures[0].schedule);
+    CHECK(q.report.failures[0].key == p.report.failures[0].key);
+    CHECK(q.report.failures[0].outcome.status == p.report.failures[0].outcome.status);
+    const std::string good = instrument::ReportJson(p);
+    auto rejects = [](const std::string& text, const std::string& what) {
+      CAPTURE(what);
+      try {
+        instrument::ParseReportJson(text);
+        FAIL("accepted");
+      } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()).find(what) != std::string::npos);
+      }
+    };
+    rejects("{", "not JSON");
+    rejects("{}", "not a synclab explore report");
+    auto edited = [&](const std::string& from, const std::string& to) {
+      std::string t = good;
+      const std::size_t at = t.find(from);
+      REQUIRE(at != std::string::npos);
+      return t.replace(at, from.size(), to);
+    };
+    rejects(edited("\"strategy\": \"dfs\"", "\"strategy\": \"bfs\""), "search.strategy");
+    rejects(edited("\"shard\": 1", "\"shard\": 7"), "search.shard");
+    rejects(edited("\"exhausted\": false", "\"exhausted\": 0"), "exhausted: not true or false");
+    rejects(edited("\"status\": \"assert\"", "\"status\": \"ok\""), "failures[0].status");
   }
 }

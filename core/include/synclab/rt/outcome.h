@@ -38,6 +38,7 @@ struct Outcome {
   // The line Go prints, e.g. "fatal error: all goroutines are asleep - deadlock!".
   std::string message;
   GoroutineId g = 0;             // the goroutine that failed (0 for deadlock/leak)
+  Site site{};                   // assert: the failed check() (line 0 when unknown)
   std::vector<Blocked> blocked;  // deadlock: everyone; leak: who was left behind
 };
 
