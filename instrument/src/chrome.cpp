@@ -142,8 +142,9 @@ class Exporter {
     Json j = Record(SpanName(l.status), "status", "X", l.begin, g);
     j["dur"] = Us(t - l.begin);
     if (l.status == GStatus::kBlocked) {
-      j["args"] = Json{{"reason", EnumName(l.reason, trace::kWaitReasonNames)},
-                       {"object", ObjectLabel(t_, l.wait_obj)}};
+      Json args{{"reason", EnumName(l.reason, trace::kWaitReasonNames)}};
+      if (l.wait_obj != 0) args["object"] = ObjectLabel(t_, l.wait_obj);  // a sleep waits on none
+      j["args"] = std::move(args);
     }
     Emit(l.begin, j);
   }

@@ -195,10 +195,12 @@ TEST_SUITE("cli") {
     Sandbox box;
     for (const auto& [args, message] : {
              std::pair{"frobnicate",
-                       "synclab: unknown command \"frobnicate\" (commands: list, run, replay, validate)\n"
+                       "synclab: unknown command \"frobnicate\" "
+                       "(commands: list, run, replay, validate, explore, export)\n"
                        "(run `synclab --help` for usage)\n"},
              std::pair{"--bogus", "synclab: unknown option \"--bogus\"\n(run `synclab --help` for usage)\n"},
-             std::pair{"", "synclab: give a command: list, run, replay, validate\n(run `synclab --help` for usage)\n"},
+             std::pair{"", "synclab: give a command: list, run, replay, validate, explore, export\n"
+                           "(run `synclab --help` for usage)\n"},
              std::pair{"run mutex/trylock --bogus",
                        "synclab: The following argument was not expected: --bogus\n"
                        "(run `synclab run --help` for usage)\n"},

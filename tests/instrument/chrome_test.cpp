@@ -16,6 +16,7 @@
 
 #include "synclab/instrument/chrome.h"
 #include "synclab/instrument/json.h"
+#include "synclab/instrument/state.h"
 
 using namespace synclab;
 using namespace synclab::instrument;
@@ -76,7 +77,9 @@ std::vector<std::pair<std::string, Trace>> Traces() {
   return out;
 }
 
-std::vector<json> Records(const Trace& t) { return json::parse(ToChrome(t)).at("traceEvents").get<std::vector<json>>(); }
+std::vector<json> Records(const Trace& t) {
+  return json::parse(ToChrome(t)).at("traceEvents").get<std::vector<json>>();
+}
 
 std::vector<json> Of(const std::vector<json>& records, std::string_view ph) {
   std::vector<json> out;
@@ -214,7 +217,9 @@ TEST_SUITE("instrument.chrome") {
       spans.emplace_back(r.at("tid").get<int>(), r.at("name").get<std::string>(), Ns(r.at("ts")),
                          Ns(r.at("ts")) + Ns(r.at("dur")));
     }
-    std::sort(spans.begin(), spans.end());
+    // The records are by time: by track, each track's spans stay in time order.
+    std::stable_sort(spans.begin(), spans.end(),
+                     [](const SpanRow& x, const SpanRow& y) { return std::get<0>(x) < std::get<0>(y); });
     const std::vector<SpanRow> expected = {
         {1, "running", 0, 11000},
         {2, "running", 2000, 3000},
