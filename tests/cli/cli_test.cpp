@@ -228,7 +228,7 @@ TEST_SUITE("cli") {
   TEST_CASE("output to a device is written in place and a failed write exits 1 with the reason") {
     Sandbox box;
     if (!fs::is_character_file("/dev/full") || !fs::is_character_file("/dev/null")) return;
-    for (const char* format : {"json", "text"}) {
+    for (const char* format : {"json", "text", "chrome"}) {
       CAPTURE(format);
       Result full = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/full");
       CHECK(full.code == 1);
@@ -245,7 +245,8 @@ TEST_SUITE("cli") {
     if (!fs::is_character_file("/dev/full")) return;
     REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
     for (const char* args : {"list", "validate t.json", "replay t.json", "replay t.json -i",
-                             "run mutex/trylock", "run mutex/trylock --format text"}) {
+                             "run mutex/trylock", "run mutex/trylock --format text",
+                             "run mutex/trylock --format chrome", "export t.json"}) {
       CAPTURE(args);
       Result r = box.Run(args, "\n\n\n", "/dev/full");
       CHECK(r.code == 1);
