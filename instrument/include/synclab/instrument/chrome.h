@@ -3,11 +3,14 @@
 //
 //   {"traceEvents":[
 //   {"name":"process_name","ph":"M","pid":1,"tid":0,"args":{"name":"mutex/starvation"}},
-//   {"name":"thread_name","ph":"M","pid":1,"tid":2,"args":{"name":"G2 worker"}},
-//   {"name":"running","cat":"status","ph":"X","ts":0.01,"dur":0.01,"pid":1,"tid":2},
-//   {"name":"mutex.lock.fast","cat":"event","ph":"i","s":"t","ts":0.01,"pid":1,"tid":2,
-//    "args":{"state":1,"sema":0,"object":"mu","site":"scenarios/mutex/starvation.cpp:30","seq":1}},
-//   ...],
+//   {"name":"thread_name","ph":"M","pid":1,"tid":2,"args":{"name":"G2 greedy"}},
+//   ...
+//   {"name":"running","cat":"status","ph":"X","ts":0.0,"pid":1,"tid":1,"dur":0.47},
+//   {"name":"wg.add","cat":"event","ph":"i","ts":0.01,"pid":1,"tid":1,"s":"t","args":{"counter":3,
+//    "waiters":0,"delta":3,"sema":0,"object":"wg","site":"scenarios/mutex/starvation.cpp:21","seq":1}},
+//   {"name":"holds mu","cat":"lock","ph":"b","ts":0.22,"pid":1,"tid":2,"id":1,"args":{"object":"mu"}},
+//   ...
+//   ],
 //   "displayTimeUnit":"ns",
 //   "otherData":{"scenario":"mutex/starvation",...}}
 //
@@ -24,7 +27,7 @@
 //   - a flow arrow ("s" to "f", cat "flow") from each go.ready to the woken
 //     goroutine's next running span.
 // Times are the trace's ns / 1000 (the format's microseconds). Metadata
-// comes first, then everything else by time (ties in the trace's order).
+// comes first, then everything else by time (ties in the order made).
 // The same Trace gives the same bytes. docs/chrome-export.md has more.
 #pragma once
 
