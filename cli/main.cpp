@@ -2,10 +2,11 @@
 //
 //   synclab list
 //   synclab run NAME [--seed N] [--strategy random|rr] [--runtime sim|native]
-//                    [--procs N] [--gc-every MS] [-o FILE] [--format json|text]
-//   synclab run --replay FILE [-o FILE] [--format json|text]
+//                    [--procs N] [--gc-every MS] [-o FILE] [--format json|text|chrome]
+//   synclab run --replay FILE [-o FILE] [--format json|text|chrome]
 //   synclab replay FILE [--from N] [--to N] [--interactive]
 //   synclab validate FILE
+//   synclab export FILE [--format chrome|json|text] [-o FILE]
 //   synclab explore NAME [--strategy dfs|random|pct] [--preemption-bound K]
 //                        [--depth D] [--max-schedules N] [--max-steps N]
 //                        [--time-limit S] [--seed N] [--procs N] [--all]
@@ -36,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "synclab/instrument/chrome.h"
 #include "synclab/instrument/explore.h"
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/text.h"
@@ -83,15 +85,18 @@ void FlushStdout(const std::string& what = "to stdout") {
 
 void WriteTrace(const Trace& t, const std::string& format, const std::string& out_path) {
   const bool to_stdout = out_path.empty() || out_path == "-";
-  if (format == "text") {
+  if (format == "text" || format == "chrome") {
+    auto write = [&](std::ostream& out) {
+      format == "text" ? instrument::WriteText(t, out) : instrument::WriteChrome(t, out);
+    };
     if (to_stdout) {
-      instrument::WriteText(t, std::cout);
+      write(std::cout);
       return FlushStdout();
     }
-    // In place: a text replay is for reading, not for reading back.
+    // In place: a text replay or a Chrome view is for reading, not for reading back.
     errno = 0;
     std::ofstream out(out_path);
-    if (out) instrument::WriteText(t, out);
+    if (out) write(out);
     if (!out.flush()) throw Failure{kExitIo, "cannot write " + out_path + Reason(errno)};
     return;
   }
@@ -144,7 +149,7 @@ struct RunArgs {
   int procs = 0;
   std::int64_t gc_every_ms = 0;
   std::string out;
-  std::string format = "json";
+  std::string format;  // "": text on a terminal without -o, else json
   std::string replay;
 };
 
@@ -204,7 +209,10 @@ int Run(const RunArgs& a, const CLI::App& cmd) {
                                  " (was the scenario changed since?)"};
     }
   }
-  WriteTrace(t, a.format, a.out);
+  // A terminal gets something to read; a file or a pipe gets the trace.
+  const std::string format =
+      !a.format.empty() ? a.format : cmd.count("--output") == 0 && isatty(STDOUT_FILENO) ? "text" : "json";
+  WriteTrace(t, format, a.out);
   return OutcomeStatus(t);
 }
 
@@ -235,6 +243,16 @@ int Replay(const std::string& path, std::uint64_t from, std::optional<std::uint6
     if (!std::getline(std::cin, line) || line == "q") return kExitOk;
   }
   std::cout << instrument::FormatOutcome(t) << '\n';
+  return kExitOk;
+}
+
+// A trace file in another format (chrome: for Perfetto and chrome://tracing),
+// checked as replay checks it.
+int Export(const std::string& path, const std::string& format, const std::string& out, const CLI::App& cmd) {
+  if (cmd.count("--output") > 0 && out.empty()) throw Failure{kExitUsage, "-o: give a file name, or - for stdout"};
+  Trace t = Load(path);
+  if (std::string err = instrument::CheckConsistency(t); !err.empty()) throw Failure{kExitIo, path + ": " + err};
+  WriteTrace(t, format, out);
   return kExitOk;
 }
 
@@ -682,8 +700,10 @@ int main(int argc, char** argv) {
             "0 to 1000000 (default 0: only where the program calls gc())")
       ->type_name("MS");
   run_cmd->add_option("-o,--output", run.out, "Write the trace here (default: stdout)");
-  run_cmd->add_option("--format", run.format, "json (a trace file) or text (a terminal replay)")
-      ->check(CLI::IsMember({"json", "text"}));
+  run_cmd->add_option("--format", run.format,
+                      "json (a trace file), text (a terminal replay) or chrome (for Perfetto, chrome://tracing); "
+                      "default: text on a terminal without -o, else json")
+      ->check(CLI::IsMember({"json", "text", "chrome"}));
   run_cmd->add_option("--replay", run.replay, "Re-execute the schedule recorded in this trace (a sim trace)");
 
   std::string replay_file;
@@ -742,6 +762,14 @@ int main(int argc, char** argv) {
       ->type_name("FILES")
       ->expected(1, -1);
 
+  std::string export_file, export_format = "chrome", export_out;
+  CLI::App* export_cmd = app.add_subcommand("export", "Convert a trace file (chrome: for Perfetto, chrome://tracing)");
+  export_cmd->add_option("file", export_file, kTraceFileHelp)->required();
+  export_cmd->add_option("--format", export_format,
+                         "chrome (Chrome's Trace Event Format, the default), json (the trace) or text (a replay)")
+      ->check(CLI::IsMember({"chrome", "json", "text"}));
+  export_cmd->add_option("-o,--output", export_out, "Write it here (default: stdout)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -761,6 +789,7 @@ int main(int argc, char** argv) {
     }
     if (validate_cmd->parsed()) code = Validate(validate_file);
     if (explore_cmd->parsed()) code = Explore(explore, *explore_cmd, std::vector<std::string>(argv, argv + argc));
+    if (export_cmd->parsed()) code = Export(export_file, export_format, export_out, *export_cmd);
     FlushStdout();
     return code;
   } catch (const Failure& f) {

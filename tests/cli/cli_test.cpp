@@ -195,10 +195,12 @@ TEST_SUITE("cli") {
     Sandbox box;
     for (const auto& [args, message] : {
              std::pair{"frobnicate",
-                       "synclab: unknown command \"frobnicate\" (commands: list, run, replay, validate)\n"
+                       "synclab: unknown command \"frobnicate\" "
+                       "(commands: list, run, replay, validate, explore, export)\n"
                        "(run `synclab --help` for usage)\n"},
              std::pair{"--bogus", "synclab: unknown option \"--bogus\"\n(run `synclab --help` for usage)\n"},
-             std::pair{"", "synclab: give a command: list, run, replay, validate\n(run `synclab --help` for usage)\n"},
+             std::pair{"", "synclab: give a command: list, run, replay, validate, explore, export\n"
+                           "(run `synclab --help` for usage)\n"},
              std::pair{"run mutex/trylock --bogus",
                        "synclab: The following argument was not expected: --bogus\n"
                        "(run `synclab run --help` for usage)\n"},
@@ -226,7 +228,7 @@ TEST_SUITE("cli") {
   TEST_CASE("output to a device is written in place and a failed write exits 1 with the reason") {
     Sandbox box;
     if (!fs::is_character_file("/dev/full") || !fs::is_character_file("/dev/null")) return;
-    for (const char* format : {"json", "text"}) {
+    for (const char* format : {"json", "text", "chrome"}) {
       CAPTURE(format);
       Result full = box.Run(std::string("run mutex/trylock --format ") + format + " -o /dev/full");
       CHECK(full.code == 1);
@@ -243,7 +245,8 @@ TEST_SUITE("cli") {
     if (!fs::is_character_file("/dev/full")) return;
     REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
     for (const char* args : {"list", "validate t.json", "replay t.json", "replay t.json -i",
-                             "run mutex/trylock", "run mutex/trylock --format text"}) {
+                             "run mutex/trylock", "run mutex/trylock --format text",
+                             "run mutex/trylock --format chrome", "export t.json"}) {
       CAPTURE(args);
       Result r = box.Run(args, "\n\n\n", "/dev/full");
       CHECK(r.code == 1);
@@ -593,5 +596,82 @@ TEST_SUITE("cli") {
     CHECK(usage.err.find("1 <= K <= N") != std::string::npos);
     CHECK(box.Run("explore --merge p1.json --seed 3").code == 2);
     CHECK(box.Run("explore proof/once --jobs 2 --shard 1/2").code == 2);
+  }
+
+  TEST_CASE("run --format chrome writes Chrome trace events to a file or to stdout") {
+    Sandbox box;
+    Result r = box.Run("run mutex/starvation --format chrome -o c.json");
+    CHECK(r.code == 0);
+    const std::string chrome = box.Read("c.json");
+    CHECK(chrome.rfind("{\"traceEvents\":[\n", 0) == 0);
+    CHECK(chrome.find("\"displayTimeUnit\":\"ns\"") != std::string::npos);
+    CHECK(chrome.find("\"name\":\"mutex.starving.enter\"") != std::string::npos);
+    CHECK(chrome.find("\"name\":\"holds mu\"") != std::string::npos);
+    Result out = box.Run("run mutex/starvation --format chrome");
+    CHECK(out.code == 0);
+    CHECK(out.out == chrome);
+    // An outcome other than ok still exits 3 and writes the file.
+    CHECK(box.Run("run mutex/not-reentrant --format chrome -o d.json").code == 3);
+    CHECK(box.Read("d.json").rfind("{\"traceEvents\":[", 0) == 0);
+  }
+
+  TEST_CASE("export converts a trace file to the bytes run writes in that format") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/starvation -o t.json").code == 0);
+    REQUIRE(box.Run("run mutex/starvation --format chrome -o direct.json").code == 0);
+    Result r = box.Run("export t.json --format chrome -o c.json");
+    CHECK(r.code == 0);
+    CHECK(r.out.empty());
+    CHECK(box.Read("c.json") == box.Read("direct.json"));
+    CHECK(box.Run("export t.json").out == box.Read("direct.json"));  // chrome is the default
+    CHECK(box.Run("export t.json --format json").out == box.Read("t.json"));
+    CHECK(box.Run("export t.json --format text").out == box.Run("replay t.json").out);
+    CHECK(box.Run("export - -o s.json", box.Read("t.json")).code == 0);
+    CHECK(box.Read("s.json") == box.Read("direct.json"));
+  }
+
+  TEST_CASE("export of a malformed or missing trace exits 1 with the path") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    const std::string json = box.Read("t.json");
+    box.Write("truncated.json", json.substr(0, json.size() / 2));
+    Result r = box.Run("export truncated.json -o c.json");
+    CHECK(r.code == 1);
+    CHECK(r.err.rfind("synclab: truncated.json: line ", 0) == 0);
+    CHECK_FALSE(fs::exists(box.Path("c.json")));
+    Result missing = box.Run("export missing.json");
+    CHECK(missing.code == 1);
+    CHECK(missing.err == "synclab: cannot open missing.json: No such file or directory\n");
+    CHECK(missing.out.empty());
+  }
+
+  TEST_CASE("export and run reject a bad --format or output with exit 2") {
+    Sandbox box;
+    REQUIRE(box.Run("run mutex/trylock -o t.json").code == 0);
+    for (const char* args : {"export t.json --format svg", "run mutex/trylock --format svg", "export",
+                             "export t.json -o ''"}) {
+      CAPTURE(args);
+      Result r = box.Run(args);
+      CHECK(r.code == 2);
+      CHECK(r.err.rfind("synclab: ", 0) == 0);
+      CHECK(r.out.empty());
+    }
+  }
+
+  TEST_CASE("run on a terminal prints the text replay unless --format json says otherwise") {
+    Sandbox box;
+    // script(1) gives the command a terminal for stdout; without it there is
+    // nothing to test here.
+    if (std::system("command -v script >/dev/null 2>&1") != 0) return;
+    auto on_terminal = [&](const std::string& args) {
+      const std::string cmd = "cd '" + box.Path("").string() + "' && script -qec \"'" SYNCLAB_CLI "' " + args +
+                              "\" /dev/null </dev/null >tty.out 2>&1";
+      CHECK(std::system(cmd.c_str()) == 0);
+      return box.Read("tty.out");
+    };
+    const std::string text = on_terminal("run mutex/trylock");
+    CHECK(text.find("mutex/trylock: sim, seed 1") != std::string::npos);
+    CHECK(text.find("\"format\": \"synclab-trace\"") == std::string::npos);
+    CHECK(on_terminal("run mutex/trylock --format json").find("\"format\": \"synclab-trace\"") != std::string::npos);
   }
 }
