@@ -18,10 +18,10 @@ function(synclab_precompile target)
     <algorithm> <atomic> <chrono> <cstdint> <functional> <map> <memory>
     <optional> <string> <string_view> <thread> <utility> <vector>
     <fmt/format.h> <synclab/rt/runtime.h> ${ARGN})
-  # GCC 12 reports its own false -Wstringop-overflow and -Warray-bounds in
+  # GCC 12 reports its own false -Wstringop-overflow/-overread and -Warray-bounds in
   # <string> (inlined "literal" + std::string) once the header comes through
   # a PCH: it then no longer counts as a system header whose warnings are
   # silenced.
   target_compile_options(${target} PRIVATE
-    "$<$<AND:$<CXX_COMPILER_ID:GNU>,$<VERSION_LESS:$<CXX_COMPILER_VERSION>,13>>:-Wno-stringop-overflow;-Wno-array-bounds>")
+    "$<$<AND:$<CXX_COMPILER_ID:GNU>,$<VERSION_LESS:$<CXX_COMPILER_VERSION>,13>>:-Wno-stringop-overflow;-Wno-stringop-overread;-Wno-array-bounds>")
 endfunction()

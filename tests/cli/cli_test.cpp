@@ -526,7 +526,7 @@ TEST_SUITE("cli") {
   TEST_CASE("explore usage errors exit 2 with a message") {
     Sandbox box;
     const std::tuple<std::string, std::string> cases[] = {
-        {"explore", "name is required"},
+        {"explore", "give a scenario NAME"},
         {"explore nosuch/thing", "unknown scenario"},
         {"explore proof/mutex --strategy bfs", "bfs"},
         {"explore proof/mutex --strategy random --preemption-bound 1", "--preemption-bound applies to --strategy dfs only"},

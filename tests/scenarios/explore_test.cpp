@@ -202,7 +202,7 @@ TEST_SUITE("explore") {
   }
 
   TEST_CASE("failures are the same when status message and blocked sites are") {
-    rt::Outcome a{rt::Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0, {}};
+    rt::Outcome a{rt::Status::kDeadlock, "fatal error: all goroutines are asleep - deadlock!", 0, {}, {}};
     rt::Outcome b = a;
     a.blocked.push_back(rt::Blocked{2, 5, trace::WaitReason::kNone, Site::current()});
     b.blocked.push_back(rt::Blocked{3, 6, trace::WaitReason::kNone, a.blocked[0].site});
@@ -244,41 +244,64 @@ TEST_SUITE("explore") {
   }
 
   TEST_CASE("the point of no return: every schedule from it fails and one choice earlier there is a way out") {
-    {
-      const std::string_view name = "counter/lost-update";
-      CAPTURE(name);
-      const scenarios::Scenario* s = scenarios::Find(name);
-      const scenarios::Config config{};
-      auto program = [&] { s->main(config); };
-      ExploreOptions o = Dfs(2, 2000);
-      o.procs = s->default_procs;
-      const ExploreReport r = instrument::Explore(program, o);
-      REQUIRE(r.failures.size() == 1);
-      const instrument::FoundFailure& f = r.failures[0];
-      const instrument::NoReturn n = instrument::PointOfNoReturn(program, o, f);
-      REQUIRE(n.decision > 0);  // the update need not be lost
-      REQUIRE(n.decision <= f.schedule.size());
-      // From the point on, nothing but this failure.
-      ExploreOptions from = Dfs(2, 20000);
-      from.procs = o.procs;
-      from.prefix.assign(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(n.decision));
-      from.all = true;
-      const ExploreReport after = instrument::Explore(program, from);
-      CHECK(after.exhausted);
-      REQUIRE(after.failures.size() == 1);
-      CHECK(after.failures[0].key == f.key);
-      CHECK(after.outcomes.size() == 1);
-      // One decision earlier, the escape shares the prefix and then chooses otherwise.
-      const std::size_t d = n.decision - 1;
-      REQUIRE(n.escape.size() > d);
-      CHECK(std::equal(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(d), n.escape.begin()));
-      CHECK(n.escape[d] != f.schedule[d]);
-      CHECK(instrument::DedupKey(n.escape_outcome) != f.key);
-      // Each decision falls before an event of the counterexample's trace, in order.
-      const std::vector<std::uint64_t> at = instrument::DecisionEvents(program, o, f.schedule);
-      CHECK(at.size() == f.schedule.size());
-      CHECK(std::is_sorted(at.begin(), at.end()));
-    }
+    // Two increments of a plain variable: lost once both have loaded.
+    auto program = [] {
+      Var<int> n{0, "n"};
+      WaitGroup wg{"wg"};
+      wg.Add(2);
+      for (int g = 0; g < 2; g++) {
+        go([&] {
+          n.Store(n.Load() + 1);
+          wg.Done();
+        });
+      }
+      wg.Wait();
+      check(n.Load() == 2, "lost");
+    };
+    ExploreOptions o = Dfs(-1);
+    o.procs = 2;
+    const ExploreReport r = instrument::Explore(program, o);
+    REQUIRE(r.failures.size() == 1);
+    const instrument::FoundFailure& f = r.failures[0];
+    const instrument::NoReturn n = instrument::PointOfNoReturn(program, o, f);
+    REQUIRE(n.decision > 0);  // the update need not be lost
+    REQUIRE(n.decision <= f.schedule.size());
+    // From the point on, nothing but this failure.
+    ExploreOptions from = o;
+    from.prefix.assign(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(n.decision));
+    from.all = true;
+    const ExploreReport after = instrument::Explore(program, from);
+    CHECK(after.exhausted);
+    REQUIRE(after.failures.size() == 1);
+    CHECK(after.failures[0].key == f.key);
+    CHECK(after.outcomes.size() == 1);
+    // One decision earlier, the escape shares the prefix, then chooses otherwise and ends ok.
+    const std::size_t d = n.decision - 1;
+    REQUIRE(n.escape.size() > d);
+    CHECK(std::equal(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(d), n.escape.begin()));
+    CHECK(n.escape[d] != f.schedule[d]);
+    CHECK(n.escape_outcome.status == rt::Status::kOk);
+    // Each decision falls before an event of the counterexample's trace, in order.
+    const std::vector<std::uint64_t> at = instrument::DecisionEvents(program, o, f.schedule);
+    CHECK(at.size() == f.schedule.size());
+    CHECK(std::is_sorted(at.begin(), at.end()));
+    CHECK(at.front() > 0);
+  }
+
+  TEST_CASE("a point of no return at decision 0 means every schedule fails so") {
+    // mutex/abba-deadlock holds each lock across 5 us of work: on 2 Ps both
+    // goroutines always take their first lock before either wants its second.
+    const scenarios::Scenario* s = scenarios::Find("mutex/abba-deadlock");
+    const scenarios::Config config{};
+    auto program = [&] { s->main(config); };
+    ExploreOptions o = Dfs(2);
+    o.procs = s->default_procs;
+    o.all = true;
+    const ExploreReport r = instrument::Explore(program, o);
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.exhausted);
+    CHECK(r.outcomes.size() == 1);  // deadlock, every time
+    CHECK(instrument::PointOfNoReturn(program, o, r.failures[0]).decision == 0);
   }
 
   TEST_CASE("the parts of a sharded search are disjoint and add up to the whole search") {
@@ -305,22 +328,6 @@ TEST_SUITE("explore") {
       CHECK(merged.exhausted == all.exhausted);
       CHECK(parts == whole);  // the same schedules, none twice
     }
-  }
-
-  TEST_CASE("a point of no return at decision 0 means every schedule fails so") {
-    // mutex/abba-deadlock holds each lock across 5 us of work: on 2 Ps both
-    // goroutines always take their first lock before either wants its second.
-    const scenarios::Scenario* s = scenarios::Find("mutex/abba-deadlock");
-    const scenarios::Config config{};
-    auto program = [&] { s->main(config); };
-    ExploreOptions o = Dfs(2);
-    o.procs = s->default_procs;
-    o.all = true;
-    const ExploreReport r = instrument::Explore(program, o);
-    REQUIRE(r.failures.size() == 1);
-    CHECK(r.exhausted);
-    CHECK(r.outcomes.size() == 1);  // deadlock, every time
-    CHECK(instrument::PointOfNoReturn(program, o, r.failures[0]).decision == 0);
   }
 
   TEST_CASE("a part report survives its JSON and a bad one is rejected with the field named") {
