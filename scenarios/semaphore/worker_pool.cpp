@@ -8,6 +8,7 @@
 // without a WaitGroup.
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,31 +32,35 @@ int CollatzSteps(int n) {
 void Main(const Config&) {
   constexpr std::int64_t kMaxWorkers = 3;
   constexpr int kTasks = 8;
-  semaphore::Weighted sem(kMaxWorkers, "sem");
+  // Shared, not on main's stack: the last worker's Release wakes main's final
+  // Acquire before Release itself has returned (it still unlocks sem's
+  // mutex). Go's garbage collector keeps sem alive for it; here the workers
+  // share ownership.
+  const auto sem = std::make_shared<semaphore::Weighted>(kMaxWorkers, "sem", Site::current());
   ctx::Context c = ctx::todo();
   std::vector<int> out(kTasks);
   std::atomic<int> running{0}, most{0};
   for (int i = 0; i < kTasks; i++) {
     // When kMaxWorkers goroutines are running, Acquire blocks until one of
     // them Releases.
-    if (error err = sem.Acquire(c, 1)) {
+    if (error err = sem->Acquire(c, 1)) {
       check(false, "Failed to acquire semaphore: " + err.Error());
       break;
     }
-    go([&, i] {
+    go([&, sem, i] {
       const int now = running.fetch_add(1) + 1;
       for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
       }
       work(1ms);  // the task's computation
       out[std::size_t(i)] = CollatzSteps(i + 1);
       running.fetch_sub(1);
-      sem.Release(1);  // Go: defer sem.Release(1)
+      sem->Release(1);  // Go: defer sem.Release(1)
     }, "task");
   }
   // Acquire all of the tokens to wait for any remaining workers to finish.
   // (If you are already waiting for the workers by some other means, such as
   // an errgroup.Group, you can omit this final Acquire call.)
-  if (error err = sem.Acquire(c, kMaxWorkers)) check(false, "Failed to acquire semaphore: " + err.Error());
+  if (error err = sem->Acquire(c, kMaxWorkers)) check(false, "Failed to acquire semaphore: " + err.Error());
   check(most.load() <= kMaxWorkers, "more than 3 tasks ran at once: " + std::to_string(most.load()));
   const std::vector<int> want{0, 1, 7, 2, 5, 8, 16, 3};
   check(out == want, "a task's result is missing");

@@ -704,8 +704,9 @@ TEST_SUITE("scenarios native") {
       if (name == "semaphore/channel-hold-and-wait") {
         // Natively the OS decides whether both take their first token in time.
         CHECK((t.outcome.status == rt::Status::kDeadlock || t.outcome.status == rt::Status::kOk));
-      } else if (name == "semaphore/big-waiter-fifo") {
-        // Its check measures real time: a loaded machine may stretch a 1 ms read.
+      } else if (name == "semaphore/big-waiter-fifo" || name == "semaphore/cancel-wakes-next") {
+        // Their checks measure real time: a loaded machine may stretch a 1 ms
+        // read, or keep `small` waiting past its 5 ms.
         CHECK((t.outcome.status == rt::Status::kOk || t.outcome.status == rt::Status::kAssert));
       } else {
         CHECK_MESSAGE(t.outcome.status == rt::Status::kOk, t.outcome.message);
