@@ -475,10 +475,16 @@ instrument::PartReport RunJobs(int jobs, const std::vector<std::string>& argv) {
                ReadText(dir + "/part" + std::to_string(k + 1) + ".log");
     }
   }
+  // The parts' files go whatever happens; a merge error is thrown after.
+  struct RemoveDir {
+    const std::string& dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } remove{dir};
   if (!failed.empty()) throw Failure{kExitIo, failed};
-  instrument::PartReport merged = MergeParts(reports);
-  std::filesystem::remove_all(dir);
-  return merged;
+  return MergeParts(reports);
 }
 
 // The summary, then each counterexample recorded as a trace (and minimized
