@@ -23,6 +23,7 @@
 #include "internal.h"
 #include "synclab/rt/gc.h"
 #include "synclab/rt/sema.h"
+#include "synclab/rt/splitmix.h"
 #include "synclab/rt/timer.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -88,22 +89,7 @@ void AsanFinishSwitch(void* fake_stack_save, const void** bottom_old, std::size_
 #endif
 }
 
-// splitmix64: small, fast and the same on every platform (std::
-// distributions are not), which a replayable seed needs.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t Below(std::size_t n) { return std::size_t(Next() % n); }
-
- private:
-  std::uint64_t s_;
-};
+using Rng = rt::SplitMix64;
 
 enum class GState : std::uint8_t { kRunnable, kRunning, kWaiting, kDead };
 

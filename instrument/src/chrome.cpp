@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "synclab/instrument/holds.h"
 #include "synclab/instrument/json.h"
 #include "synclab/instrument/state.h"
 
@@ -187,21 +188,14 @@ class Exporter {
   void Holds(Id obj, std::int64_t t) {
     const kinds::HolderList now = HoldersOf(state_.object(obj));
     std::vector<OpenHold>& open = holds_[obj - 1];
-    for (std::size_t i = 0; i < open.size();) {
-      if (std::find(now.begin(), now.end(), open[i].holder) != now.end()) {
-        ++i;
-        continue;
-      }
-      EndHold(obj, open[i], t);
-      open.erase(open.begin() + std::ptrdiff_t(i));
-    }
-    for (const kinds::Holder& h : now) {
-      if (std::any_of(open.begin(), open.end(), [&](const OpenHold& o) { return o.holder == h; })) continue;
-      open.push_back({h, ++hold_ids_});
-      Json b = HoldRecord(obj, open.back(), "b", t);
-      b["args"] = Json{{"object", ObjectLabel(t_, obj)}};
-      Emit(t, b);
-    }
+    UpdateHolds(
+        now, open, [&](const OpenHold& h) { EndHold(obj, h, t); },
+        [&](const kinds::Holder& h) {
+          open.push_back({h, ++hold_ids_});
+          Json b = HoldRecord(obj, open.back(), "b", t);
+          b["args"] = Json{{"object", ObjectLabel(t_, obj)}};
+          Emit(t, b);
+        });
   }
 
   std::string Finish() {

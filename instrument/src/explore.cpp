@@ -10,27 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "synclab/instrument/recorder.h"
+#include "synclab/rt/splitmix.h"
 
 namespace synclab::instrument {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// splitmix64, as the sim runtime uses: the same stream on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t Below(std::size_t n) { return std::size_t(Next() % n); }
-
- private:
-  std::uint64_t s_;
-};
+using Rng = rt::SplitMix64;  // the sim runtime's own
 
 // The index of g among the candidates, or their count when it is not one.
 std::size_t IndexOf(std::span<const GoroutineId> candidates, GoroutineId g) {

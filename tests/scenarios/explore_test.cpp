@@ -48,6 +48,22 @@ void CheckReplays(std::string_view name, const ExploreOptions& o, const instrume
   CHECK(t.schedule == ro.replay);
 }
 
+// Two goroutines increment a plain variable once each: the update is lost
+// when both load before either stores, kept otherwise.
+void TwoIncrements() {
+  Var<int> n{0, "n"};
+  WaitGroup wg{"wg"};
+  wg.Add(2);
+  for (int g = 0; g < 2; g++) {
+    go([&] {
+      n.Store(n.Load() + 1);
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  check(n.Load() == 2, "lost");
+}
+
 }  // namespace
 
 TEST_SUITE("explore") {
@@ -124,19 +140,6 @@ TEST_SUITE("explore") {
   }
 
   TEST_CASE("unbounded dfs reaches every outcome of a racy program: both the lost and the kept update") {
-    auto program = [] {
-      Var<int> n{0, "n"};
-      WaitGroup wg{"wg"};
-      wg.Add(2);
-      for (int g = 0; g < 2; g++) {
-        go([&] {
-          n.Store(n.Load() + 1);
-          wg.Done();
-        });
-      }
-      wg.Wait();
-      check(n.Load() == 2, "lost");
-    };
     ExploreOptions o = Dfs(-1);
     o.all = true;
     int lost = 0, kept = 0;
@@ -145,7 +148,7 @@ TEST_SUITE("explore") {
       return true;
     };
     o.procs = 2;
-    const ExploreReport r = instrument::Explore(program, o);
+    const ExploreReport r = instrument::Explore(TwoIncrements, o);
     CHECK(r.exhausted);
     CHECK(lost > 0);
     CHECK(kept > 0);
@@ -244,33 +247,19 @@ TEST_SUITE("explore") {
   }
 
   TEST_CASE("the point of no return: every schedule from it fails and one choice earlier there is a way out") {
-    // Two increments of a plain variable: lost once both have loaded.
-    auto program = [] {
-      Var<int> n{0, "n"};
-      WaitGroup wg{"wg"};
-      wg.Add(2);
-      for (int g = 0; g < 2; g++) {
-        go([&] {
-          n.Store(n.Load() + 1);
-          wg.Done();
-        });
-      }
-      wg.Wait();
-      check(n.Load() == 2, "lost");
-    };
     ExploreOptions o = Dfs(-1);
     o.procs = 2;
-    const ExploreReport r = instrument::Explore(program, o);
+    const ExploreReport r = instrument::Explore(TwoIncrements, o);
     REQUIRE(r.failures.size() == 1);
     const instrument::FoundFailure& f = r.failures[0];
-    const instrument::NoReturn n = instrument::PointOfNoReturn(program, o, f);
+    const instrument::NoReturn n = instrument::PointOfNoReturn(TwoIncrements, o, f);
     REQUIRE(n.decision > 0);  // the update need not be lost
     REQUIRE(n.decision <= f.schedule.size());
     // From the point on, nothing but this failure.
     ExploreOptions from = o;
     from.prefix.assign(f.schedule.begin(), f.schedule.begin() + std::ptrdiff_t(n.decision));
     from.all = true;
-    const ExploreReport after = instrument::Explore(program, from);
+    const ExploreReport after = instrument::Explore(TwoIncrements, from);
     CHECK(after.exhausted);
     REQUIRE(after.failures.size() == 1);
     CHECK(after.failures[0].key == f.key);
@@ -282,7 +271,7 @@ TEST_SUITE("explore") {
     CHECK(n.escape[d] != f.schedule[d]);
     CHECK(n.escape_outcome.status == rt::Status::kOk);
     // Each decision falls before an event of the counterexample's trace, in order.
-    const std::vector<std::uint64_t> at = instrument::DecisionEvents(program, o, f.schedule);
+    const std::vector<std::uint64_t> at = instrument::DecisionEvents(TwoIncrements, o, f.schedule);
     CHECK(at.size() == f.schedule.size());
     CHECK(std::is_sorted(at.begin(), at.end()));
     CHECK(at.front() > 0);

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "synclab/instrument/holds.h"
 #include "synclab/instrument/json.h"
 #include "synclab/scenarios/scenario.h"
 
@@ -135,18 +136,9 @@ Model Build(Trace trace) {
   auto update_holds = [&](Id obj, std::uint32_t seq) {
     instrument::kinds::HolderList now = instrument::HoldersOf(s.state.object(obj));
     std::vector<Open>& open = open_holds[obj - 1];
-    for (std::size_t i = 0; i < open.size();) {
-      if (std::find(now.begin(), now.end(), open[i].holder) != now.end()) {
-        ++i;
-        continue;
-      }
-      add_hold(obj, open[i], seq);
-      open.erase(open.begin() + std::ptrdiff_t(i));
-    }
-    for (const instrument::kinds::Holder& h : now) {
-      bool known = std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.holder == h; });
-      if (!known) open.push_back({h, seq});
-    }
+    instrument::UpdateHolds(
+        now, open, [&](const Open& o) { add_hold(obj, o, seq); },
+        [&](const instrument::kinds::Holder& h) { open.push_back({h, seq}); });
   };
   auto open_span = [&](Id g, std::uint32_t seq) {
     const instrument::GoroutineState& gs = s.state.goroutine(g);
